@@ -1,0 +1,133 @@
+"""The headless commands behind ``cpreg-explorer show|diff|decode``.
+
+Each returns the process exit code. Bad input raises FormatError, which app.cli turns into a
+one-line message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .cli import print_json
+from .model import regdb, regid
+from .model.diff import Diff, Status, diff
+from .model.errors import FormatError
+from .model.formats import load
+from .model.register_set import RegisterSet
+from .model.report import diff_json, hex_or_none, show_json
+
+
+def _vcpu_filter(text: str, regs: RegisterSet | None = None) -> int | None:
+    if text == "all":
+        return None
+    try:
+        index = int(text, 0)
+    except ValueError:
+        raise FormatError(f"--vcpu takes a vCPU index or 'all', not {text!r}") from None
+    if regs is not None and index not in {c.index for c in regs.vcpus}:
+        raise FormatError(f"--vcpu {index}: the source has vCPUs "
+                          f"0..{len(regs.vcpus) - 1}", path=regs.provenance.path)
+    return index
+
+
+def _describe(label: str, regs: RegisterSet) -> str:
+    p = regs.provenance
+    counts = sorted({len(c) for c in regs.vcpus})
+    per = "/".join(str(n) for n in counts)
+    return (f"{label}: {p.path} ({p.format}; machine {p.machine or '?'}; writer "
+            f"{p.writer or '?'}; {p.accel}; {len(regs.vcpus)} vCPU(s), {per} cpregs each)")
+
+
+def cmd_show(args) -> int:
+    regs = load(args.file)
+    only = _vcpu_filter(args.vcpu, regs)
+    data = show_json(regs)
+    if only is not None:
+        data["vcpus"] = [c for c in data["vcpus"] if c["vcpu"] == only]
+    if args.json:
+        print_json(data)
+        return 0
+    out = sys.stdout
+    out.write(_describe("source", regs) + "\n")
+    for cpu in data["vcpus"]:
+        out.write(f"\nvCPU {cpu['vcpu']}: {len(cpu['registers'])} registers\n")
+        for reg in cpu["registers"]:
+            value = reg["value"] or "(no value)"
+            out.write(f"  {reg['id']}  {reg['name']:<24} {reg['class']:<9} {value}\n")
+    return 0
+
+
+def _selected_rows(result: Diff, args, accel: str):
+    only = _vcpu_filter(args.vcpu)
+    for row in result.rows:
+        if only is not None and row.vcpu != only:
+            continue
+        if not args.all and row.status is Status.MATCH:
+            continue
+        if (args.hide_state and row.status is Status.VALUE_MISMATCH
+                and regdb.lookup(row.id, accel).cls == "state"):
+            continue
+        yield row
+
+
+def cmd_diff(args) -> int:
+    src, dst = load(args.src), load(args.dst)
+    result = diff(src, dst)
+    accel = src.accel if src.accel != "unknown" else dst.accel
+    rows = list(_selected_rows(result, args, accel))
+    if args.json:
+        print_json(diff_json(src, dst, result, rows))
+        return 0
+    write_diff_text(sys.stdout, src, dst, result, rows, accel)
+    return 0
+
+
+def write_diff_text(out, src, dst, result: Diff, rows, accel: str) -> None:
+    out.write(_describe("source (incoming)", src) + "\n")
+    out.write(_describe("destination (local)", dst) + "\n")
+    if result.src_vcpus != result.dst_vcpus:
+        out.write(f"vCPUs differ: the source has {result.src_vcpus}, the destination "
+                  f"{result.dst_vcpus}\n")
+    counts = result.counts()
+    out.write("rows: " + ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) + "\n\n")
+    out.write(f"{'vcpu':>4}  {'status':<15} {'name':<24} {'id':<18} {'class':<9} "
+              f"{'source':<18} {'destination':<18}\n")
+    for row in rows:
+        info = regdb.lookup(row.id, accel)
+        status = row.status.value
+        if row.status is Status.VALUE_MISMATCH and info.cls == "state":
+            status += "*"
+        out.write(f"{row.vcpu:>4}  {status:<15} {info.name:<24} {regid.format_id(row.id):<18} "
+                  f"{info.cls:<9} {hex_or_none(row.src) or '-':<18} "
+                  f"{hex_or_none(row.dst) or '-':<18}\n")
+    if any(r.status is Status.VALUE_MISMATCH and regdb.lookup(r.id, accel).cls == "state"
+           for r in rows):
+        out.write("\n* guest state: values legitimately differ between VMs; not a migration "
+                  "problem (--hide-state hides them)\n")
+
+
+def cmd_decode(args) -> int:
+    from .model.decode import decode_words
+
+    data = decode_words(args.words, args.accel)
+    if args.json:
+        print_json(data)
+        return 0
+    out = sys.stdout
+    out.write(f"{data['name']}  {data['id']}  class {data['class']}\n")
+    out.write(f"encoding: {data['encoding']}\n")
+    if data.get("aliases"):
+        out.write(f"also known as: {', '.join(data['aliases'])}\n")
+    if data.get("value") is not None:
+        out.write(f"value: {data['value']}\n")
+    for fld in data.get("fields", []):
+        bits = f"{fld['msb']}:{fld['lsb']}" if fld["msb"] != fld["lsb"] else str(fld["msb"])
+        line = f"  {fld['name']:<16} [{bits:>5}]"
+        if "value" in fld:
+            line += f"  {fld['value']:#x}"
+            if fld.get("meaning"):
+                line += f"  {fld['meaning']}"
+        if fld.get("safety"):
+            line += f"  ({fld['safety']})"
+        out.write(line + "\n")
+    return 0

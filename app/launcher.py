@@ -1,0 +1,63 @@
+"""What ``cpreg-explorer [SRC DST] [--rules FILE] [--demo]`` does without a command.
+
+Opens the explorer window when the GUI package is available and a display can be had;
+otherwise (and on headless CI) it prints the same diff the window would show, so the demo is
+useful everywhere.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from importlib import resources
+
+DEMO_SOURCE = "demo/q72-cortex-a57-smp2.mig"
+DEMO_DESTINATION = "demo/q11-cortex-a57-smp2-virt-7.2.mig"
+
+
+def demo_paths(stack: ExitStack) -> tuple[str, str]:
+    """Real files for the bundled demo pair (extracted if the package is zipped)."""
+    from .assets import resource
+
+    return tuple(str(stack.enter_context(resources.as_file(resource(name))))
+                 for name in (DEMO_SOURCE, DEMO_DESTINATION))
+
+
+def launch(args) -> int:
+    with ExitStack() as stack:
+        sources = list(args.sources)
+        if args.demo:
+            if sources:
+                print("cpreg-explorer: error: --demo opens the bundled pair; give no files",
+                      file=sys.stderr)
+                return 2
+            sources = list(demo_paths(stack))
+        if len(sources) not in (0, 2):
+            print("cpreg-explorer: error: give two sources (SRC DST), or none",
+                  file=sys.stderr)
+            return 2
+        gui = _gui_entry()
+        if gui is not None:
+            return gui(sources, args.rules)
+        if not sources:
+            print("cpreg-explorer: the explorer window is not available here; try "
+                  "'cpreg-explorer --demo' or 'cpreg-explorer diff SRC DST'", file=sys.stderr)
+            return 2
+        return _print_diff(sources)
+
+
+def _gui_entry():
+    try:
+        from .ui.app import run  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return run
+
+
+def _print_diff(sources: list[str]) -> int:
+    from types import SimpleNamespace
+
+    from .cli_commands import cmd_diff
+
+    return cmd_diff(SimpleNamespace(src=sources[0], dst=sources[1], vcpu="all", all=False,
+                                    hide_state=False, json=False))

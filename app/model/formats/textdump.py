@@ -1,0 +1,99 @@
+"""Plain text register dumps: one register per line, ``<id or name> [value]``, ``#`` comments.
+
+The simplest thing a user can write by hand or produce with a script. A line ``[vcpu N]``
+(or ``vcpu N:``) starts the registers of vCPU N; without one everything belongs to vCPU 0.
+Registers may be written in any form the register parser accepts (0x603000000013c103,
+TCR2_EL1, S3_0_C2_C0_3, ARM64_SYS_REG(3, 0, 2, 0, 3) ...); a register without a value is known
+to exist with an unknown value.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ..errors import DumpError, FormatError
+from ..register_set import Provenance, RegisterSet, VCpu, guess_accel
+
+FORMAT = "text-dump"
+_VCPU = re.compile(r"^\s*(?:\[\s*vcpu\s+(\d+)\s*\]|vcpu\s+(\d+)\s*:)\s*$", re.IGNORECASE)
+# The value is the last whitespace-separated token when it is a number; everything before it
+# is the register (register forms such as "p15, 0, c1, c0, 0" contain spaces themselves).
+_VALUE = re.compile(r"^(?P<reg>.*?)(?:\s*[=:]\s*|\s+)(?P<val>0[xX][0-9a-fA-F_]+|\d+)$")
+MAX_LINES = 4_000_000
+
+
+def sniff(head: bytes) -> str | None:
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8 text (byte {exc.start})"
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            if line.startswith(("{", "[{")):
+                return "looks like JSON"
+            return None
+    return "no register lines"
+
+
+def read_text_dump(path: str, *, progress=None) -> RegisterSet:
+    from .. import regid  # imported lazily: the register database is only needed for names
+
+    path = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except UnicodeDecodeError as exc:
+        raise DumpError(f"not UTF-8 text: {exc.reason}", path=path, offset=exc.start) from None
+    cpus: dict[int, dict[int, int | None]] = {}
+    current = 0
+    for number, raw in enumerate(lines[:MAX_LINES], start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = _VCPU.match(line)
+        if m:
+            current = int(m.group(1) or m.group(2))
+            cpus.setdefault(current, {})
+            continue
+        reg_id, reg_text, value = _register_and_value(regid, line, path, number)
+        regs = cpus.setdefault(current, {})
+        if reg_id in regs:
+            raise DumpError(f"register {reg_text!r} appears twice for vCPU {current}",
+                            path=path, line=number)
+        if value is not None and not 0 <= value < 1 << 64:
+            raise DumpError(f"value {value:#x} does not fit 64 bits", path=path, line=number)
+        regs[reg_id] = value
+    if len(lines) > MAX_LINES:
+        raise DumpError(f"more than {MAX_LINES} lines", path=path, line=MAX_LINES + 1)
+    if not any(cpus.values()):
+        raise DumpError("no registers found", path=path, line=len(lines) or 1,
+                        expected="lines of '<register> [value]'")
+    vcpus = tuple(VCpu(i, tuple(sorted(r)), tuple(r[k] for k in sorted(r)))
+                  for i, r in sorted(cpus.items()))
+    ids = [i for c in vcpus for i in c.ids]
+    return RegisterSet(Provenance(path=path, format=FORMAT, accel=guess_accel(ids)), vcpus)
+
+
+def _register_and_value(regid, line: str, path: str, number: int):
+    """Split a line into register and optional value.
+
+    The whole line is tried as a register first, because several register spellings end in a
+    number themselves ("p15, 0, c1, c0, 0", "op0:3 ... op2:3").
+    """
+    try:
+        return regid.parse_register(line), line, None
+    except FormatError:
+        pass
+    m = _VALUE.match(line)
+    reg_text = m.group("reg").strip() if m else line
+    if not m or not reg_text:
+        reg_text, value = line, None
+    else:
+        value = int(m.group("val").replace("_", ""), 0)
+    try:
+        return regid.parse_register(reg_text), reg_text, value
+    except FormatError as exc:
+        raise DumpError(f"cannot read register {reg_text!r}: {exc.message}",
+                        path=path, line=number) from None

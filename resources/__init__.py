@@ -1,0 +1,1 @@
+"""Data shipped with the package (register database, icons, desktop file); see app.assets."""
