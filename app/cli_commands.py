@@ -12,7 +12,7 @@ from .cli import print_json
 from .model import regdb, regid
 from .model.diff import Diff, Status, diff
 from .model.errors import FormatError
-from .model.formats import load
+from .cli_progress import load_with_progress as load
 from .model.register_set import RegisterSet
 from .model.report import diff_json, hex_or_none, show_json
 

@@ -18,6 +18,9 @@ from .fields import (EnumValue, Field, decode_fields, field_from_json,  # noqa: 
 from .regid import Encoding, decode
 from .register_set import ACCEL_KVM, ACCEL_UNKNOWN
 
+__all__ = ["CLASSES", "EnumValue", "Field", "RegInfo", "all_ids", "db_versions", "decode_value",
+           "field_safety_direction", "fields_of", "find", "lookup"]
+
 RESOURCE = "regdb.json"
 CLASSES = ("id", "firmware", "timer", "debug", "pmu", "impdef", "state", "unknown")
 
