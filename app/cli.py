@@ -13,7 +13,18 @@ import sys
 from . import __version__
 from .model.errors import Cancelled, FormatError
 
-COMMANDS = ("show", "diff", "decode")
+COMMANDS = ("show", "diff", "decode", "export", "capture")
+
+
+def _lazy(name: str, module: str = "cli_commands"):
+    """A handler that imports its module only when run (keeps --help and the GUI fast)."""
+
+    def handler(args):
+        import importlib
+
+        return getattr(importlib.import_module(f"app.{module}"), name)(args)
+
+    return handler
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,15 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("file")
     show.add_argument("--vcpu", default="all", help="vCPU index or 'all' (default)")
     show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(handler=_lazy("cmd_show"))
 
     diff = sub.add_parser("diff", help="QEMU's sorted merge of SRC (incoming) into DST (local)")
-    diff.add_argument("src", help="the incoming side: stream or dump the source saved")
-    diff.add_argument("dst", help="the local side: what the destination would save")
+    diff.add_argument("src", help="the incoming side: stream or dump the source saved "
+                                  "(or a QEMU log alone: it names both sides' anomalies)")
+    diff.add_argument("dst", nargs="?", help="the local side: what the destination would save")
     diff.add_argument("--vcpu", default="all", help="vCPU index or 'all' (default)")
     diff.add_argument("--all", action="store_true", help="include matching rows")
     diff.add_argument("--hide-state", action="store_true",
                       help="hide value differences of guest-state registers")
     diff.add_argument("--json", action="store_true", help="machine-readable output")
+    diff.set_defaults(handler=_lazy("cmd_diff"))
 
     dec = sub.add_parser("decode", help="name, encoding, class and fields of one register")
     dec.add_argument("words", nargs="+", metavar="REGISTER [VALUE]",
@@ -45,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     dec.add_argument("--accel", choices=("tcg", "kvm", "unknown"), default="unknown",
                      help="who wrote the id (the timer ids differ under KVM)")
     dec.add_argument("--json", action="store_true")
+    dec.set_defaults(handler=_lazy("cmd_decode"))
+    from .cli_capture import add_capture_parser
+    from .cli_rules import add_rule_parsers
+
+    add_rule_parsers(sub)
+    add_capture_parser(sub)
     return parser
 
 
@@ -66,9 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] in COMMANDS:
             args = build_parser().parse_args(argv)
-            from . import cli_commands
-
-            return getattr(cli_commands, f"cmd_{args.command}")(args)
+            return args.handler(args)
         if argv and argv[0] in ("-h", "--help") and len(argv) == 1:
             build_parser().print_help()
             return 0
@@ -78,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         return launcher.launch(args)
     except FormatError as exc:
         print(f"cpreg-explorer: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"cpreg-explorer: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except Cancelled as exc:
         print(f"cpreg-explorer: {exc}", file=sys.stderr)

@@ -70,8 +70,21 @@ def _selected_rows(result: Diff, args, accel: str):
         yield row
 
 
+def load_sides(src_path: str, dst_path: str | None) -> tuple[RegisterSet, RegisterSet]:
+    """Two sources, or one file that names both sides (a QEMU destination log)."""
+    if dst_path is not None:
+        return load(src_path), load(dst_path)
+    from .model.formats import load_pair
+
+    pair = load_pair(src_path)
+    if pair is None:
+        raise FormatError("this source describes one side only: give SRC and DST",
+                          path=src_path)
+    return pair
+
+
 def cmd_diff(args) -> int:
-    src, dst = load(args.src), load(args.dst)
+    src, dst = load_sides(args.src, args.dst)
     result = diff(src, dst)
     accel = src.accel if src.accel != "unknown" else dst.accel
     rows = list(_selected_rows(result, args, accel))
@@ -85,11 +98,15 @@ def cmd_diff(args) -> int:
 def write_diff_text(out, src, dst, result: Diff, rows, accel: str) -> None:
     out.write(_describe("source (incoming)", src) + "\n")
     out.write(_describe("destination (local)", dst) + "\n")
+    notes = dict.fromkeys(n for side in (src, dst) for n in side.provenance.notes)
+    for note in notes:
+        out.write(f"note: {note}\n")
     if result.src_vcpus != result.dst_vcpus:
         out.write(f"vCPUs differ: the source has {result.src_vcpus}, the destination "
                   f"{result.dst_vcpus}\n")
     counts = result.counts()
-    out.write("rows: " + ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) + "\n\n")
+    summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "none"
+    out.write(f"rows: {summary}\n\n")
     out.write(f"{'vcpu':>4}  {'status':<15} {'name':<24} {'id':<18} {'class':<9} "
               f"{'source':<18} {'destination':<18}\n")
     for row in rows:

@@ -189,3 +189,18 @@ def save(ruleset: RuleSet, path: str | os.PathLike) -> None:
     if path.exists():
         write_atomic(path.with_name(path.name + ".bak"), path.read_bytes())
     write_atomic(path, data)
+
+
+def load_any(path: str | os.PathLike) -> RuleSet:
+    """A native TOML rule file or a QEMU C export (told apart by content), as a RuleSet."""
+    from .qemu_c_import import parse_qemu_c
+
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleError("rule file is not UTF-8", path=str(path), offset=exc.start,
+                        expected="UTF-8 text") from None
+    if "arm_register_cpreg_mig_tolerance" in text and "[[rule]]" not in text:
+        return parse_qemu_c(text, str(path))
+    return loads(text, str(path))

@@ -14,6 +14,8 @@ import re
 
 from ..errors import DumpError, FormatError
 from ..register_set import Provenance, RegisterSet, VCpu, guess_accel
+from .migstream import MAX_CPREGS, MAX_VCPUS
+from .textfile import read_text
 
 FORMAT = "text-dump"
 _VCPU = re.compile(r"^\s*(?:\[\s*vcpu\s+(\d+)\s*\]|vcpu\s+(\d+)\s*:)\s*$", re.IGNORECASE)
@@ -41,20 +43,22 @@ def read_text_dump(path: str, *, progress=None) -> RegisterSet:
     from .. import regid  # imported lazily: the register database is only needed for names
 
     path = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
-    except UnicodeDecodeError as exc:
-        raise DumpError(f"not UTF-8 text: {exc.reason}", path=path, offset=exc.start) from None
+    lines = read_text(path).splitlines()  # size-capped, DumpError with offset if not UTF-8
+    if len(lines) > MAX_LINES:
+        raise DumpError(f"more than {MAX_LINES} lines", path=path, line=MAX_LINES + 1)
     cpus: dict[int, dict[int, int | None]] = {}
     current = 0
-    for number, raw in enumerate(lines[:MAX_LINES], start=1):
+    for number, raw in enumerate(lines, start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
         m = _VCPU.match(line)
         if m:
-            current = int(m.group(1) or m.group(2))
+            digits = m.group(1) or m.group(2)
+            if len(digits) > 5 or int(digits) >= MAX_VCPUS:
+                raise DumpError(f"vCPU index {digits[:12]} is out of range", path=path,
+                                line=number, expected=f"0..{MAX_VCPUS - 1}")
+            current = int(digits)
             cpus.setdefault(current, {})
             continue
         reg_id, reg_text, value = _register_and_value(regid, line, path, number)
@@ -64,9 +68,10 @@ def read_text_dump(path: str, *, progress=None) -> RegisterSet:
                             path=path, line=number)
         if value is not None and not 0 <= value < 1 << 64:
             raise DumpError(f"value {value:#x} does not fit 64 bits", path=path, line=number)
+        if len(regs) >= MAX_CPREGS:
+            raise DumpError(f"more than {MAX_CPREGS} registers for vCPU {current}", path=path,
+                            line=number, expected=f"at most {MAX_CPREGS} per vCPU")
         regs[reg_id] = value
-    if len(lines) > MAX_LINES:
-        raise DumpError(f"more than {MAX_LINES} lines", path=path, line=MAX_LINES + 1)
     if not any(cpus.values()):
         raise DumpError("no registers found", path=path, line=len(lines) or 1,
                         expected="lines of '<register> [value]'")
@@ -91,7 +96,12 @@ def _register_and_value(regid, line: str, path: str, number: int):
     if not m or not reg_text:
         reg_text, value = line, None
     else:
-        value = int(m.group("val").replace("_", ""), 0)
+        digits = m.group("val").replace("_", "")
+        try:  # "0123" (base-0 forbids leading zeros), "0x_", 4300+ digits
+            value = int(digits, 16 if digits[:2] in ("0x", "0X") else 10)
+        except ValueError:
+            raise DumpError(f"value {digits[:24]!r} is not a number", path=path,
+                            line=number, expected="0x<hex> or decimal") from None
     try:
         return regid.parse_register(reg_text), reg_text, value
     except FormatError as exc:

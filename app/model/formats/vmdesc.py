@@ -16,6 +16,11 @@ from .structs import QEMU_VM_EOF, QEMU_VM_VMDESCRIPTION
 
 # The vmdesc of a 256-vCPU guest is a few MiB; refuse to search further than this for it.
 MAX_VMDESC_BYTES = 64 * 1024 * 1024
+# Bounds on what a vmdesc may describe (real ones stay far below): devices per stream (4096
+# vCPUs need ~8200), struct/subsection nesting (QEMU nests 3 deep) and elements per array.
+MAX_DEVICES = 65536
+MAX_NESTING = 32
+MAX_ARRAY_LEN = 1 << 24
 
 
 @dataclass(frozen=True)
@@ -57,48 +62,98 @@ class VmDesc:
     configuration: StructDesc | None  # QEMU >= 9 describes its configuration section too
 
 
-def _struct(obj: dict, where: str) -> StructDesc:
+_REQUIRED = object()
+
+
+def _int(obj: dict, key: str, default=_REQUIRED, limit: int = 1 << 63) -> int | None:
+    """``obj[key]`` as an int in 0..limit (QEMU writes plain JSON integers)."""
+    value = obj[key] if default is _REQUIRED else obj.get(key, default)
+    if value is None and default is None:
+        return None
+    if type(value) is not int or not 0 <= value <= limit:
+        raise ValueError(f"{key} {value!r} is not an integer in 0..{limit}")
+    return value
+
+
+def _list(obj: dict, key: str) -> list:
+    value = obj.get(key, [])
+    if not isinstance(value, list):
+        raise ValueError(f"{key} is not a list")
+    return value
+
+
+def _struct(obj, depth: int = 0) -> StructDesc:
+    if not isinstance(obj, dict):
+        raise ValueError(f"a struct description is a {type(obj).__name__}, not an object")
+    if depth > MAX_NESTING:
+        raise ValueError(f"structs nested more than {MAX_NESTING} deep")
+    fields = tuple(_field(f, depth) for f in _list(obj, "fields"))
+    subs = tuple(_struct(s, depth + 1) for s in _list(obj, "subsections"))
+    return StructDesc(str(obj["vmsd_name"]), _int(obj, "version", 0), fields, subs)
+
+
+def _field(obj, depth: int) -> FieldDesc:
+    if not isinstance(obj, dict):
+        raise ValueError(f"a field description is a {type(obj).__name__}, not an object")
+    nested = _struct(obj["struct"], depth + 1) if "struct" in obj else None
+    return FieldDesc(str(obj["name"]), str(obj["type"]), _int(obj, "size"),
+                     _int(obj, "array_len", None, MAX_ARRAY_LEN), nested)
+
+
+def _device(dev) -> DeviceDesc:
+    if not isinstance(dev, dict) or "name" not in dev:
+        raise ValueError("device entry without a name")
     try:
-        fields = tuple(_field(f, where) for f in obj.get("fields", ()))
-        subs = tuple(_struct(s, where) for s in obj.get("subsections", ()))
-        return StructDesc(str(obj["vmsd_name"]), int(obj.get("version", 0)), fields, subs)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StreamError(f"malformed vmdesc entry in {where}: {exc!r}") from None
+        return DeviceDesc(str(dev["name"]), _int(dev, "instance_id", 0, 0xFFFFFFFF), _struct(dev))
+    except (KeyError, ValueError) as exc:
+        raise ValueError(f"device {dev['name']!r}: {_why(exc)}") from None
 
 
-def _field(obj: dict, where: str) -> FieldDesc:
-    size, count = int(obj["size"]), obj.get("array_len")
-    if size < 0 or (count is not None and int(count) < 0):
-        raise ValueError(f"negative size in field {obj.get('name')!r}")
-    nested = _struct(obj["struct"], where) if "struct" in obj else None
-    return FieldDesc(str(obj["name"]), str(obj["type"]), size,
-                     None if count is None else int(count), nested)
+def _why(exc: Exception) -> str:
+    return f"missing key {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+
+
+def _page_size(value) -> int | None:
+    if value is not None and (type(value) is not int or not 1 << 10 <= value <= 1 << 30
+                              or value & (value - 1)):
+        raise ValueError(f"page_size {value!r} is not a power of two in 1 KiB..1 GiB")
+    return value
 
 
 def parse_vmdesc(text: bytes, offset: int) -> VmDesc:
-    """Type the vmdesc JSON found at ``offset`` (the QEMU_VM_VMDESCRIPTION byte)."""
+    """Type the vmdesc JSON found at ``offset`` (the QEMU_VM_VMDESCRIPTION byte).
+
+    Everything in it is checked before use (types, ranges, nesting, device count), because
+    sizes and counts computed from it decide where the reader looks in the stream.
+    """
+    at = offset + 5
     try:
         doc = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StreamError(f"vmdesc is not valid JSON: {exc}", offset=offset + 5) from None
+    except json.JSONDecodeError as exc:
+        raise StreamError(f"vmdesc is not valid JSON: {exc.msg}", offset=at + exc.pos) from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # deep nesting, huge ints
+        why = "nests too deeply" if isinstance(exc, RecursionError) else f"is unreadable: {exc}"
+        raise StreamError(f"vmdesc JSON {why}", offset=at, expected="QEMU's vmdesc") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("devices"), list):
-        raise StreamError("vmdesc has no device list", offset=offset + 5,
-                          expected='{"devices": [...]}')
-    devices = []
-    for dev in doc["devices"]:
-        if not isinstance(dev, dict) or "name" not in dev:
-            raise StreamError("vmdesc device entry without a name", offset=offset + 5)
-        where = f"device {dev['name']!r}"
-        devices.append(DeviceDesc(str(dev["name"]), int(dev.get("instance_id", 0)),
-                                  _struct(dev, where)))
-    conf = doc.get("configuration")
+        raise StreamError("vmdesc has no device list", offset=at, expected='{"devices": [...]}')
+    if len(doc["devices"]) > MAX_DEVICES:
+        raise StreamError(f"vmdesc describes {len(doc['devices'])} devices", offset=at,
+                          expected=f"at most {MAX_DEVICES}")
+    try:
+        devices = tuple(_device(d) for d in doc["devices"])
+        conf = doc.get("configuration")
+        conf = _struct(conf) if isinstance(conf, dict) else None
+        page_size = _page_size(doc.get("page_size"))
+    except (KeyError, ValueError) as exc:
+        raise StreamError(f"malformed vmdesc: {_why(exc)}", offset=at) from None
     return VmDesc(
         offset=offset,
         length=len(text),
-        page_size=doc.get("page_size"),
-        devices=tuple(devices),
-        configuration=_struct(conf, "configuration") if isinstance(conf, dict) else None,
+        page_size=page_size,
+        devices=devices,
+        configuration=conf,
     )
+
 
 
 def locate_vmdesc(f, file_size: int) -> tuple[int, int] | None:

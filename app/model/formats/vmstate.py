@@ -13,31 +13,48 @@ from .structs import SCALARS, decode_scalars
 from .vmdesc import StructDesc, body_size, field_size
 
 
-def decode_body(desc: StructDesc, data: bytes, offset: int, base: int) -> tuple[dict, int]:
+def decode_body(desc: StructDesc, data: bytes, offset: int, base: int,
+                budget: list[int] | None = None) -> tuple[dict, int]:
     """Decode ``desc`` from ``data[offset:]``; ``base`` is data[0]'s offset in the file.
 
     Returns (values, offset after the body). Subsections are stored under their vmsd name.
+    ``budget`` counts the fields still allowed (2 per byte of data + 64 Ki): zero-size fields
+    consume no bytes, so without it a crafted description could demand unbounded work.
     """
+    if budget is None:
+        budget = [2 * len(data) + (1 << 16)]
     values: dict = {}
     for field in desc.fields:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise StreamError(f"vmdesc of {desc.name} describes more fields than its section "
+                              "can hold", offset=base + offset)
         end = offset + field_size(field)
         if end > len(data):
             raise StreamError(f"field {desc.name}.{field.name} runs past its section",
                               offset=base + offset, expected=f"{field_size(field)} bytes")
-        values[field.name] = _decode_field(field, data, offset, base)
+        values[field.name] = _decode_field(field, data, offset, base, budget)
         offset = end
     for sub in desc.subsections:
         offset = _expect_subsection(sub, data, offset, base)
-        values[sub.name], offset = decode_body(sub, data, offset, base)
+        values[sub.name], offset = decode_body(sub, data, offset, base, budget)
     return values, offset
 
 
-def _decode_field(field, data: bytes, offset: int, base: int):
+def _decode_field(field, data: bytes, offset: int, base: int, budget: list[int]):
     if field.struct is not None:
-        items = []
-        for _ in range(field.count):
-            item, offset = decode_body(field.struct, data, offset, base)
-            items.append(item)
+        if body_size(field.struct) == 0:  # elements occupy no bytes: decode one, share it
+            if field.count > budget[0]:
+                raise StreamError(f"field {field.name}: {field.count} empty structs",
+                                  offset=base + offset, expected="a bounded array")
+            budget[0] -= field.count
+            item, _ = decode_body(field.struct, data, offset, base, budget)
+            items = [item] * field.count
+        else:
+            items = []
+            for _ in range(field.count):
+                item, offset = decode_body(field.struct, data, offset, base, budget)
+                items.append(item)
         return items if field.array_len is not None else items[0]
     if field.type in SCALARS and SCALARS[field.type][2] == field.size:
         vals = decode_scalars(field.type, data, offset, field.count)
