@@ -13,7 +13,7 @@ import sys
 from . import __version__
 from .model.errors import Cancelled, FormatError
 
-COMMANDS = ("show", "diff", "decode", "export", "capture")
+COMMANDS = ("show", "diff", "decode", "check", "suggest", "export", "capture")
 
 
 def _lazy(name: str, module: str = "cli_commands"):
