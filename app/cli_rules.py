@@ -36,10 +36,11 @@ def add_rule_parsers(sub) -> None:
 
     exp = sub.add_parser("export", help="convert a rule file to another format")
     exp.add_argument("rules", help="native TOML rule file or a QEMU C export")
-    exp.add_argument("--to", required=True, choices=sorted(EXPORTERS) + ["markdown"],
+    exp.add_argument("--to", required=True, choices=sorted(EXPORTERS),
                      help="target format")
     exp.add_argument("--diff", nargs=2, metavar=("SRC", "DST"),
                      help="the pair the rules are for (needed by the markdown report)")
+    exp.add_argument("--policy", choices=POLICIES, help="with --diff: destination behaviour")
     exp.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
     exp.set_defaults(handler=_lazy("cmd_export", "cli_rules"))
 
@@ -104,12 +105,10 @@ def cmd_export(args) -> int:
     rules = rulefile.load_any(args.rules)
     context = {}
     exporter = exporters.EXPORTERS.get(args.to)
-    if exporter is None or exporter.needs:
+    if exporter.needs:
         if not args.diff:
             raise FormatError(f"--to {args.to} describes a diff: give --diff SRC DST")
-        context = _report_context(args.diff, rules)
-    if args.to not in exporters.EXPORTERS:
-        raise FormatError(f"export format {args.to!r} is not available in this version")
+        context = _report_context(args.diff, rules, args.policy)
     result = exporters.export(rules, args.to, **context)
     for skipped in result.skipped:
         print(f"cpreg-explorer: warning: not exported: {skipped}", file=sys.stderr)
@@ -124,9 +123,9 @@ def cmd_export(args) -> int:
     return 0
 
 
-def _report_context(pair, rules) -> dict:
-    from .model.diff import diff
-    from .model.formats import load
+def _report_context(pair, rules, policy) -> dict:
+    from .cli_commands import load_sides
+    from .model.verdict import evaluate
 
-    src, dst = load(pair[0]), load(pair[1])
-    return {"src": src, "dst": dst, "diff": diff(src, dst), "rules": rules}
+    src, dst = load_sides(pair[0], pair[1])
+    return {"src": src, "dst": dst, "verdict": evaluate(src, dst, rules, policy)}

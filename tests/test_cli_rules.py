@@ -65,3 +65,19 @@ def test_bad_rule_file_exits_2_naming_the_line(tmp_path, capsys):
     assert main(["check", A57_72, A57_11, "--rules", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "line 3" in err and str(bad) in err
+
+
+def test_markdown_report_names_verdict_rules_and_blocking(tmp_path, capsys):
+    rules = tmp_path / "rules.toml"
+    main(["suggest", A57_72, A57_11, "-o", str(rules)])
+    empty = tmp_path / "empty.toml"
+    empty.write_text("version = 1\n")
+    capsys.readouterr()
+    assert main(["export", str(empty), "--to", "markdown", "--diff", A57_72, A57_11]) == 0
+    before = capsys.readouterr().out
+    assert "## Verdict: **rejected** by QEMU 11.1" in before
+    assert "| 0 | PAR | 0x40200000200f3a00 | unexpected |" in before
+    assert main(["export", str(rules), "--to", "markdown", "--diff", A57_72, A57_11]) == 0
+    after = capsys.readouterr().out
+    assert "## Verdict: **accepted**" in after and "## Tolerated rows" in after
+    assert main(["export", str(rules), "--to", "markdown"]) == 2

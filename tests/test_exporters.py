@@ -34,7 +34,8 @@ PROPS = RuleSet((Rule(BMAP2, T.HIDDEN, reason="not used by QEMU"), Rule(TCR, T.S
 
 
 def test_registry():
-    assert exporters.formats() == ("toml", "json", "qemu-c", "qemu-props", "compat", "firecracker")
+    assert exporters.formats() == ("toml", "json", "qemu-c", "qemu-props", "compat", "firecracker",
+                                  "markdown")
     with pytest.raises(ValueError):
         exporters.export(PROPS, "yaml")
     with pytest.raises(ValueError):

@@ -10,7 +10,7 @@ needs=("diff", "verdict")))`` and callers pass those as keyword arguments to ``e
 from __future__ import annotations
 
 from ..ruleset import RuleSet
-from . import compat, firecracker, json_rules, qemu_c, qemu_props, toml_rules
+from . import compat, firecracker, json_rules, markdown, qemu_c, qemu_props, toml_rules
 from .result import ExportResult, Exporter, Unexpressible
 
 __all__ = ["EXPORTERS", "ExportResult", "Exporter", "Unexpressible", "export", "formats",
@@ -44,5 +44,5 @@ def export(ruleset: RuleSet, fmt: str, **context) -> ExportResult:
     return exporter.render(ruleset, **{key: context[key] for key in exporter.needs})
 
 
-for _module in (toml_rules, json_rules, qemu_c, qemu_props, compat, firecracker):
+for _module in (toml_rules, json_rules, qemu_c, qemu_props, compat, firecracker, markdown):
     register(_module.EXPORTER)
