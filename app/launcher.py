@@ -47,11 +47,23 @@ def launch(args) -> int:
 
 
 def _gui_entry():
+    if not _display_available():
+        return None
     try:
         from .ui.app import run  # type: ignore[attr-defined]
     except ImportError:
         return None
     return run
+
+
+def _display_available() -> bool:
+    """False on a Linux box with no X11/Wayland display and no Qt platform chosen: Qt would
+    abort there ("could not connect to display"), so print the diff instead."""
+    import os
+
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _print_diff(sources: list[str]) -> int:

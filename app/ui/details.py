@@ -1,0 +1,137 @@
+"""Register details: what the selected row is, both values, the bit strip and the field table.
+
+Everything shown is looked up in app.model (regdb for name/class/fields, the Diff for vCPU
+variance); the panel only arranges it. Clicking a field row highlights its bits in the strip
+and clicking a bit selects its field row, so the two views stay one.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout,
+                               QWidget)
+
+from ..model import regdb
+from ..model.diff import Diff, DiffRow
+from ..model.regid import format_id
+from . import theme
+from .bitstrip import BitStrip
+from .diff_model import hex64
+from .field_table import FieldRole, FieldTable
+
+
+def binary(value: int | None, bits: int) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:0{bits}b}"
+    return " ".join(text[i:i + 4] for i in range(0, bits, 4))
+
+
+def _label(mono: bool = False) -> QLabel:
+    label = QLabel()
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if mono:
+        label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    return label
+
+
+class DetailsPanel(QStackedWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.record: DiffRow | None = None
+        empty = QLabel("Select a register to see its values and bitfields.")
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setEnabled(False)
+        self.addWidget(empty)
+        self.addWidget(self._build())
+
+    def _build(self) -> QWidget:
+        page = QWidget()
+        self.title = _label()
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.status_icon, self.status_text = QLabel(), QLabel()
+        self.meta = _label()
+        self.variance = _label()
+        self.variance.setWordWrap(True)
+        values = QGridLayout()
+        values.setHorizontalSpacing(12)
+        self.hex, self.bin = {}, {}
+        for r, (side, text) in enumerate((("src", "Source (incoming)"),
+                                          ("dst", "Destination (local)"))):
+            values.addWidget(QLabel(text), r, 0)
+            self.hex[side], self.bin[side] = _label(True), _label(True)
+            values.addWidget(self.hex[side], r, 1)
+            values.addWidget(self.bin[side], r, 2)
+        values.setColumnStretch(3, 1)
+
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addSpacing(12)
+        head.addWidget(self.status_icon)
+        head.addWidget(self.status_text)
+        head.addStretch(1)
+        self.strip = BitStrip()
+        self.fields = FieldTable()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addLayout(head)
+        layout.addWidget(self.meta)
+        layout.addLayout(values)
+        layout.addWidget(self.variance)
+        layout.addWidget(self.strip)
+        layout.addWidget(self.fields, 1)
+        self.fields.selectionModel().currentRowChanged.connect(self._field_row_changed)
+        self.strip.fieldClicked.connect(self.fields.select_field)
+        return page
+
+    def show_record(self, row: DiffRow | None, accel: str, diff: Diff | None = None) -> None:
+        self.record = row
+        if row is None:
+            self.setCurrentIndex(0)
+            return
+        info = regdb.lookup(row.id, accel)
+        enc, bits = info.encoding, info.encoding.size_bits
+        self.title.setText(info.name)
+        key = row.status.value
+        self.status_icon.setPixmap(theme.status_icon(key).pixmap(16, 16))
+        self.status_text.setText(f"{theme.STYLES[key].label} — vCPU {row.vcpu}")
+        long_text = enc.text("long")
+        encoding = enc.text() + (f"  ({long_text})" if long_text != enc.text() else "")
+        aliases = f"   also: {', '.join(info.aliases)}" if info.aliases else ""
+        self.meta.setText(f"id {format_id(row.id)}   ·   {encoding}   ·   class {info.cls}"
+                          f"   ·   {bits}-bit{aliases}")
+        for side, value in (("src", row.src), ("dst", row.dst)):
+            self.hex[side].setText(hex64(value))
+            self.bin[side].setText(binary(value, bits))
+        self.variance.setText(self._variance_text(row, diff))
+        self.variance.setVisible(bool(self.variance.text()))
+        self.strip.set_values(row.src, row.dst, info.fields, bits)
+        model = self.fields.fields()
+        model.set_register(info.fields, row.src, row.dst)
+        self.fields.setVisible(bool(info.fields))
+        self.setCurrentIndex(1)
+        # Point at the first field that differs: that is the question the user came with.
+        first = next((r for r in range(model.rowCount()) if model.differs(r)), None)
+        if first is not None:
+            self.fields.select_field(model.field(first).name)
+
+    @staticmethod
+    def _variance_text(row: DiffRow, diff: Diff | None) -> str:
+        """Per-vCPU values when this register differs between vCPUs of one source."""
+        if diff is None:
+            return ""
+        parts = []
+        for v in diff.variance:
+            if v.id == row.id:
+                side = "source" if v.side == "src" else "destination"
+                values = ", ".join(f"vCPU {c}: {x:#x}" for c, x in v.values)
+                parts.append(f"Differs between vCPUs in the {side}: {values}")
+        return "\n".join(parts)
+
+    def _field_row_changed(self, current, _previous) -> None:
+        field = current.data(FieldRole) if current.isValid() else None
+        self.strip.highlightedField = field.name if field is not None else ""

@@ -1,0 +1,262 @@
+"""The explorer window: start page or merged view, details dock, status-bar summary.
+
+It wires widgets to the Session and turns user gestures (menus, drops, the start page) into
+Session calls; it holds no register state itself. Extension points for later layers:
+``add_banner`` (top of the central area, e.g. a verdict banner), ``add_side_panel`` (a dock on
+the right, e.g. rules), ``view.add_context_menu_hook`` (row menus), ``actions`` (menus).
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import ExitStack
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QStackedWidget,
+                               QVBoxLayout, QWidget)
+
+from . import theme
+from .actions import Actions
+from .details import DetailsPanel
+from .diff_model import Column, DiffTableModel, RecordRole
+from .diff_view import DiffView
+from .dialogs import ask_side, show_load_error
+from .filter_bar import FilterBar
+from .filter_proxy import DiffFilterProxy
+from .icons import app_icon
+from .legend import Legend
+from .progress import LoadProgress
+from .session import Session
+from .settings import Settings
+from .start_page import StartPage
+from .summary import Summary
+
+FILE_FILTER = "Register sources (*.mig *.bin *.json *.txt *.log);;All files (*)"
+
+
+def dropped_paths(mime) -> list[str]:
+    """Local files in a drop (URLs of other schemes are not register sources)."""
+    if not mime.hasUrls():
+        return []
+    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings | None = None, session: Session | None = None):
+        super().__init__()
+        self.setWindowTitle("Cpreg Explorer")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.settings = settings or Settings()
+        self.session = session or Session(self)
+        self._resources = ExitStack()  # extracted demo files live until the window closes
+
+        self.model = DiffTableModel(self)
+        self.proxy = DiffFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = DiffView()
+        self.view.setModel(self.proxy)
+        self.view.setColumnHidden(Column.RULE, True)  # shown once rules annotate rows
+        self.filter_bar = FilterBar(self.proxy)
+        self.start_page = StartPage()
+        diff_page = QWidget()
+        page_layout = QVBoxLayout(diff_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(0)
+        page_layout.addWidget(self.filter_bar)
+        self.summary = Summary(self.statusBar())
+        page_layout.addWidget(self.summary.warning)
+        page_layout.addWidget(self.view, 1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.start_page)
+        self.stack.addWidget(diff_page)
+        central = QWidget()
+        self.banner_layout = QVBoxLayout()  # empty until a layer adds a banner
+        self.banner_layout.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(self.banner_layout)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.details = DetailsPanel()
+        self.details_dock = self._dock(self.details, "Register details", "detailsDock",
+                                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.legend = Legend()
+        self.legend_dock = self._dock(self.legend, "Legend", "legendDock",
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.legend_dock.hide()
+        self.actions = Actions(self)
+        for dock in (self.details_dock, self.legend_dock):
+            self.actions.view_menu.addAction(dock.toggleViewAction())
+        self.progress = LoadProgress(self, self.session)
+        self._connect()
+        self.resize(1440, 900)
+        self.resizeDocks([self.details_dock], [360], Qt.Orientation.Vertical)
+        self._restore_layout()
+        self.details_dock.hide()  # the start page comes first
+        self._refresh_all()
+
+    # -- extension points --------------------------------------------------------------------
+    def add_banner(self, widget: QWidget) -> None:
+        """Put ``widget`` above the merged view (e.g. the verdict banner)."""
+        self.banner_layout.addWidget(widget)
+
+    def add_side_panel(self, widget: QWidget, title: str, object_name: str) -> QDockWidget:
+        """Dock ``widget`` on the right (e.g. the rules panel); listed in the View menu."""
+        dock = self._dock(widget, title, object_name, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.actions.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def _dock(self, widget, title, name, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState()/restoreState() find docks by object name
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # -- wiring ------------------------------------------------------------------------------
+    def _connect(self) -> None:
+        s = self.session
+        s.sourcesChanged.connect(self._sources_changed)
+        s.diffChanged.connect(self._diff_changed)
+        s.selectionChanged.connect(
+            lambda row: self.details.show_record(row, s.accel, s.diff))
+        s.annotationsChanged.connect(self._annotations_changed)
+        s.loadFailed.connect(lambda exc: show_load_error(self, exc))
+        s.busyChanged.connect(lambda _busy: self.actions.update_enabled(s))
+        self.proxy.filtersChanged.connect(self._update_summary)
+        self.proxy.rowsInserted.connect(self._update_summary)
+        self.proxy.rowsRemoved.connect(self._update_summary)
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda current, _prev: s.select(current.data(RecordRole)
+                                            if current.isValid() else None))
+        self.view.detailsRequested.connect(self.show_details)
+        sp = self.start_page
+        sp.openSourceRequested.connect(self.open_source_dialog)
+        sp.openDestinationRequested.connect(self.open_destination_dialog)
+        sp.openDemoRequested.connect(self.open_demo)
+        sp.openPairRequested.connect(self.open_pair)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
+
+    def _sources_changed(self) -> None:
+        s = self.session
+        self.start_page.set_sides(s.src_path, s.dst_path)
+        if s.src_path and s.dst_path:
+            self.settings.add_recent_pair(s.src_path, s.dst_path)
+            self.start_page.set_recent(self.settings.recent_pairs())
+            names = f"{os.path.basename(s.src_path)} → {os.path.basename(s.dst_path)}"
+            self.setWindowTitle(f"{names} — Cpreg Explorer")
+        self.actions.update_enabled(s)
+
+    def _diff_changed(self) -> None:
+        s = self.session
+        self.model.set_diff(s.diff, s.accel)
+        self.model.set_annotations(s.annotations)
+        self.filter_bar.set_vcpus(self.model.vcpus())
+        self._refresh_all()
+        if s.diff is not None:
+            self.view.goto_difference(1)  # start where the first problem is, as Meld does
+
+    def _annotations_changed(self) -> None:
+        self.model.set_annotations(self.session.annotations)
+        # An always-empty column is noise: the Rule column appears with the first note.
+        self.view.setColumnHidden(Column.RULE, not self.session.annotations)
+        self.proxy.refilter()  # "tolerated" rows may now be filtered differently
+        self._refresh_all()
+
+    def _refresh_all(self) -> None:
+        has_diff = self.session.diff is not None
+        if has_diff != (self.stack.currentIndex() == 1):
+            # Details mean nothing on the start page; bring them back with the first diff.
+            self.details_dock.setVisible(has_diff)
+        self.stack.setCurrentIndex(1 if has_diff else 0)
+        self.filter_bar.set_counts(self.model.counts())
+        self.start_page.set_recent(self.settings.recent_pairs())
+        self.actions.update_enabled(self.session)
+        self._update_summary()
+
+    def _update_summary(self, *_args) -> None:
+        s = self.session
+        self.summary.update(s.src, s.dst, s.diff, self.model.counts(), self.proxy.rowCount(),
+                            s.accel)
+
+    def _scheme_changed(self, _scheme) -> None:
+        theme.sync_palette()
+        self.model.refresh()
+        self.legend.refresh()
+        self.details.update()
+
+    # -- user gestures -------------------------------------------------------------------------
+    def open_source_dialog(self) -> None:
+        self._open_dialog("src", "Open source (incoming) register source")
+
+    def open_destination_dialog(self) -> None:
+        self._open_dialog("dst", "Open destination (local) register source")
+
+    def _open_dialog(self, side: str, title: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, title, self.settings.last_dir(), FILE_FILTER)
+        if path:
+            self.settings.set_last_dir(path)
+            self.session.open(**{side: path})
+
+    def open_pair(self, src: str, dst: str) -> None:
+        self.session.open(src, dst)
+
+    def open_demo(self) -> None:
+        from ..launcher import demo_paths
+
+        self.open_pair(*demo_paths(self._resources))
+
+    def clear_recent(self) -> None:
+        self.settings.clear_recent()
+        self.start_page.set_recent([])
+
+    def show_details(self) -> None:
+        self.details_dock.show()
+        self.details_dock.raise_()
+        if self.details.fields.isVisible():
+            self.details.fields.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self.details.fields.currentIndex().isValid():
+                self.details.fields.selectionModel().setCurrentIndex(
+                    self.details.fields.model().index(0, 0),
+                    QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    # -- drag and drop -------------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if 1 <= len(dropped_paths(event.mimeData())) <= 2:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = dropped_paths(event.mimeData())
+        event.acceptProposedAction()
+        self.open_dropped(paths)
+
+    def open_dropped(self, paths: list[str]) -> None:
+        """Two files: source then destination. One file: the empty side, else ask."""
+        if len(paths) == 2:
+            self.open_pair(*paths)
+            return
+        if len(paths) != 1:
+            return
+        s = self.session
+        side = "src" if not s.src else "dst" if not s.dst else ask_side(self, paths[0])
+        if side is not None:
+            s.open(**{side: paths[0]})
+
+    # -- window lifetime -----------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry, state = self.settings.window_layout()
+        if geometry:
+            self.restoreGeometry(geometry)
+        if state:
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:
+        self.settings.set_window_layout(bytes(self.saveGeometry()), bytes(self.saveState()))
+        self.session.cancel_load()
+        self.session.wait_idle()
+        self._resources.close()
+        super().closeEvent(event)

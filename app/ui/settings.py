@@ -1,0 +1,111 @@
+"""The one place the window keeps what it remembers between runs.
+
+Preferences a user would carry to another machine (recent pairs, last directory) live in the
+config dir; window geometry and dock layout in the state dir (platformdirs picks both per
+platform). Both are small JSON files written atomically (temp file + rename), so a crash
+mid-write never leaves a half file. ``CPREG_EXPLORER_SETTINGS_DIR`` (or the constructor's
+arguments) redirects both, which is how tests keep away from the real user's files.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "cpreg-explorer"
+ENV_DIR = "CPREG_EXPLORER_SETTINGS_DIR"
+MAX_RECENT = 10
+
+log = logging.getLogger(__name__)
+
+
+class Settings:
+    def __init__(self, config_dir: str | os.PathLike | None = None,
+                 state_dir: str | os.PathLike | None = None):
+        override = os.environ.get(ENV_DIR)
+        self.config_path = Path(config_dir or override
+                                or platformdirs.user_config_dir(APP_NAME)) / "settings.json"
+        self.state_path = Path(state_dir or override
+                               or platformdirs.user_state_dir(APP_NAME)) / "window.json"
+        self._config = _read(self.config_path)
+        self._state = _read(self.state_path)
+
+    # -- recent pairs and directories (config) --------------------------------------------
+    def recent_pairs(self) -> list[tuple[str, str]]:
+        pairs = self._config.get("recent_pairs", [])
+        return [(str(p[0]), str(p[1])) for p in pairs
+                if isinstance(p, list) and len(p) == 2]
+
+    def add_recent_pair(self, src: str, dst: str) -> None:
+        pair = (os.path.abspath(src), os.path.abspath(dst))
+        pairs = [pair] + [p for p in self.recent_pairs() if p != pair]
+        self._config["recent_pairs"] = [list(p) for p in pairs[:MAX_RECENT]]
+        self._save_config()
+
+    def clear_recent(self) -> None:
+        self._config["recent_pairs"] = []
+        self._save_config()
+
+    def last_dir(self) -> str:
+        return str(self._config.get("last_dir") or Path.home())
+
+    def set_last_dir(self, path: str) -> None:
+        self._config["last_dir"] = os.path.dirname(os.path.abspath(path))
+        self._save_config()
+
+    # -- window layout (state) ------------------------------------------------------------
+    def window_layout(self) -> tuple[bytes | None, bytes | None]:
+        """(QMainWindow.saveGeometry(), saveState()) from the last run, if any."""
+        return _unb64(self._state.get("geometry")), _unb64(self._state.get("state"))
+
+    def set_window_layout(self, geometry: bytes, state: bytes) -> None:
+        self._state["geometry"] = base64.b64encode(geometry).decode("ascii")
+        self._state["state"] = base64.b64encode(state).decode("ascii")
+        _write(self.state_path, self._state)
+
+    def _save_config(self) -> None:
+        _write(self.config_path, self._config)
+
+
+def _unb64(text) -> bytes | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError:
+        log.warning("ignoring a corrupt window layout entry in the settings")
+        return None
+
+
+def _read(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        # A broken settings file must not stop the tool from starting; say so and start fresh.
+        log.warning("ignoring unreadable settings file %s: %s", path, exc)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write(path: Path, data: dict) -> None:
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        # Losing a recent-files entry is not worth interrupting the user over.
+        log.warning("cannot save settings to %s: %s", path, exc)
