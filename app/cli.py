@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("file")
     show.add_argument("--vcpu", default="all", help="vCPU index or 'all' (default)")
     show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.add_argument("--no-state-groups", action="store_true",
+                      help="leave out the core and GIC registers QEMU migrates outside the "
+                           "cpreg arrays")
     show.set_defaults(handler=_lazy("cmd_show"))
 
     diff = sub.add_parser("diff", help="QEMU's sorted merge of SRC (incoming) into DST (local)")
@@ -50,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--hide-state", action="store_true",
                       help="hide value differences of guest-state registers")
     diff.add_argument("--json", action="store_true", help="machine-readable output")
+    diff.add_argument("--no-state-groups", action="store_true",
+                      help="leave out the comparison of core/GIC registers and vCPU "
+                           "enablement (state outside the cpreg arrays; never in the verdict)")
     diff.set_defaults(handler=_lazy("cmd_diff"))
 
     dec = sub.add_parser("decode", help="name, encoding, class and fields of one register")
@@ -74,7 +80,8 @@ def build_gui_parser() -> argparse.ArgumentParser:
         epilog=f"Headless commands: {', '.join(COMMANDS)} (cpreg-explorer COMMAND --help).")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("sources", nargs="*", metavar="SRC DST",
-                        help="incoming (source) and local (destination) register sources")
+                        help="incoming (source) and local (destination) register sources, "
+                             "or one QEMU destination log naming both")
     parser.add_argument("--rules", help="a rule file to open with the sources")
     parser.add_argument("--demo", action="store_true",
                         help="open the bundled real pair: QEMU 7.2 -> QEMU 11.1, cortex-a57")

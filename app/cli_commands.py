@@ -15,6 +15,9 @@ from .model.errors import FormatError
 from .cli_progress import load_with_progress as load
 from .model.register_set import RegisterSet
 from .model.report import diff_json, hex_or_none, show_json
+from .model.state_diff import diff_state
+from .model.state_report import add_diff_state, add_show_state
+from . import cli_state
 
 
 def _vcpu_filter(text: str, regs: RegisterSet | None = None) -> int | None:
@@ -44,8 +47,9 @@ def cmd_show(args) -> int:
     data = show_json(regs)
     if only is not None:
         data["vcpus"] = [c for c in data["vcpus"] if c["vcpu"] == only]
+    state = not args.no_state_groups
     if args.json:
-        print_json(data)
+        print_json(add_show_state(data, regs, only) if state else data)
         return 0
     out = sys.stdout
     out.write(_describe("source", regs) + "\n")
@@ -54,6 +58,10 @@ def cmd_show(args) -> int:
         for reg in cpu["registers"]:
             value = reg["value"] or "(no value)"
             out.write(f"  {reg['id']}  {reg['name']:<24} {reg['class']:<9} {value}\n")
+        if state:
+            cli_state.write_vcpu_groups(out, regs.cpu_state.vcpu(cpu["vcpu"]), regs.accel)
+    if state:
+        cli_state.write_show_summary(out, regs, only)
     return 0
 
 
@@ -65,7 +73,7 @@ def _selected_rows(result: Diff, args, accel: str):
         if not args.all and row.status is Status.MATCH:
             continue
         if (args.hide_state and row.status is Status.VALUE_MISMATCH
-                and regdb.lookup(row.id, accel).cls == "state"):
+                and regdb.lookup(row.id, accel).cls in regdb.GUEST_STATE_CLASSES):
             continue
         yield row
 
@@ -88,10 +96,16 @@ def cmd_diff(args) -> int:
     result = diff(src, dst)
     accel = src.accel if src.accel != "unknown" else dst.accel
     rows = list(_selected_rows(result, args, accel))
+    state = None if args.no_state_groups else diff_state(src, dst)
+    state_rows = [] if state is None else list(
+        cli_state.selected_state_rows(state, args, _vcpu_filter(args.vcpu), accel))
     if args.json:
-        print_json(diff_json(src, dst, result, rows))
+        data = diff_json(src, dst, result, rows)
+        print_json(data if state is None else add_diff_state(data, state, state_rows, accel))
         return 0
     write_diff_text(sys.stdout, src, dst, result, rows, accel)
+    if state is not None:
+        cli_state.write_diff_state(sys.stdout, state, state_rows, accel)
     return 0
 
 
@@ -112,13 +126,13 @@ def write_diff_text(out, src, dst, result: Diff, rows, accel: str) -> None:
     for row in rows:
         info = regdb.lookup(row.id, accel)
         status = row.status.value
-        if row.status is Status.VALUE_MISMATCH and info.cls == "state":
+        if row.status is Status.VALUE_MISMATCH and info.cls in regdb.GUEST_STATE_CLASSES:
             status += "*"
         out.write(f"{row.vcpu:>4}  {status:<15} {info.name:<24} {regid.format_id(row.id):<18} "
                   f"{info.cls:<9} {hex_or_none(row.src) or '-':<18} "
                   f"{hex_or_none(row.dst) or '-':<18}\n")
-    if any(r.status is Status.VALUE_MISMATCH and regdb.lookup(r.id, accel).cls == "state"
-           for r in rows):
+    if any(r.status is Status.VALUE_MISMATCH
+           and regdb.lookup(r.id, accel).cls in regdb.GUEST_STATE_CLASSES for r in rows):
         out.write("\n* guest state: values legitimately differ between VMs; not a migration "
                   "problem (--hide-state hides them)\n")
 

@@ -1,4 +1,4 @@
-"""What ``cpreg-explorer [SRC DST] [--rules FILE] [--demo]`` does without a command.
+"""What ``cpreg-explorer [SRC DST | LOG] [--rules FILE] [--demo]`` does without a command.
 
 Opens the explorer window when the GUI package is available and a display can be had;
 otherwise (and on headless CI) it prints the same diff the window would show, so the demo is
@@ -32,9 +32,9 @@ def launch(args) -> int:
                       file=sys.stderr)
                 return 2
             sources = list(demo_paths(stack))
-        if len(sources) not in (0, 2):
-            print("cpreg-explorer: error: give two sources (SRC DST), or none",
-                  file=sys.stderr)
+        problem = _check_sources(sources)
+        if problem:
+            print(f"cpreg-explorer: error: {problem}", file=sys.stderr)
             return 2
         gui = _gui_entry()
         if gui is not None:
@@ -44,6 +44,25 @@ def launch(args) -> int:
                   "'cpreg-explorer --demo' or 'cpreg-explorer diff SRC DST'", file=sys.stderr)
             return 2
         return _print_diff(sources)
+
+
+def _check_sources(sources: list[str]) -> str | None:
+    """Why ``sources`` cannot be opened (None when they can): two sources, none, or one file
+    that names both sides (a QEMU destination log)."""
+    if len(sources) in (0, 2):
+        return None
+    if len(sources) > 2:
+        return "give two sources (SRC DST), one QEMU log, or none"
+    from .model.errors import FormatError
+    from .model.formats import describes_both_sides
+
+    try:
+        if describes_both_sides(sources[0]):
+            return None
+    except FormatError as exc:
+        return str(exc)
+    return (f"{sources[0]} describes one side only: give two sources (SRC DST); a QEMU "
+            "destination log alone also works")
 
 
 def _gui_entry():
@@ -67,9 +86,9 @@ def _display_available() -> bool:
 
 
 def _print_diff(sources: list[str]) -> int:
-    from types import SimpleNamespace
+    """What ``cpreg-explorer diff SRC [DST]`` prints; its own parser supplies every option's
+    default, so options added to ``diff`` later need nothing here."""
+    from .cli import build_parser
 
-    from .cli_commands import cmd_diff
-
-    return cmd_diff(SimpleNamespace(src=sources[0], dst=sources[1], vcpu="all", all=False,
-                                    hide_state=False, json=False))
+    args = build_parser().parse_args(["diff", "--", *sources])
+    return args.handler(args)

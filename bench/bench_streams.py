@@ -31,8 +31,11 @@ from make_streams import write_stream  # noqa: E402
 
 TEMPLATE = ROOT / "tests" / "data" / "q72-cortex-a57-smp2.mig"
 
+# numpy is imported first: the forward walk imports it lazily (kept off GUI start-up), and the
+# figures are about reading streams, not about a one-time ~0.1 s import.
 _CHILD = """
 import json, resource, sys, time
+import numpy
 from app.model.formats.migstream import read_stream
 t = time.perf_counter()
 regs = read_stream(sys.argv[1], force_walk=sys.argv[2] == "walk")

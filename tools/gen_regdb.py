@@ -6,7 +6,8 @@ arch/arm64/tools/sysreg (names, encodings, fields, enums), asm/cputype.h (MIDR i
 parts), uapi asm/kvm.h + Documentation/virt/kvm/{api.rst,arm/fw-pseudo-registers.rst} (KVM-only
 ids: core, firmware, SVE, timers), the KVM get-reg-list selftest (names of blessed ids), and the
 fact tables ftr-safety.csv (ID-field safety) and qemu72-cpregs.csv (QEMU 7.2 cpreg names).
-Hand-kept facts are in tools/regdb_facts.py. Output is deterministic: re-running on the same
+Hand-kept facts are in tools/regdb_facts.py, those for state QEMU migrates outside the cpreg
+arrays (GIC, special-purpose registers) in tools/regdb_state.py. Output is deterministic: re-running on the same
 inputs gives a byte-identical file (``--check`` verifies that). Usage:
 
     python tools/gen_regdb.py [--reference DIR] [--output resources/regdb.json] [--check]
@@ -28,6 +29,7 @@ sys.path[:0] = [str(TOOLS), str(REPO)]
 
 import regdb_facts as facts  # noqa: E402
 import regdb_sources as src  # noqa: E402
+import regdb_state as state  # noqa: E402
 from app.model import regid  # noqa: E402
 
 GENERATOR_VERSION = "1"
@@ -292,6 +294,7 @@ def build(reference: Path, linux: Path, qemu_table_version: str) -> dict:
         b.add(regid.encode_aa32(cp, opc1, crn, crm, opc2), name, aliases=aliases)
     add_hand_layouts(b, implementers, parts)
     add_kvm_ids(b, kvm, api, src.parse_fw_rst(texts["fw_rst"]))
+    state.add_state_registers(b, regid.encode_sysreg, regid.private_reg)
     for reg_id, entry in b.entries.items():
         entry["c"] = facts.classify(entry["n"], regid.decode(reg_id))
     attached = attach_safety(b, ftr_rows)

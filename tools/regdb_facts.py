@@ -124,7 +124,7 @@ TIMER_CTL = re.compile(r"^CNT(H?[PV]S?)_CTL(_EL[0-3]+)?$")
 
 # --- Classes -----------------------------------------------------------------------------------
 
-CLASSES = ("id", "firmware", "timer", "debug", "pmu", "impdef", "state")
+CLASSES = ("id", "firmware", "timer", "debug", "pmu", "impdef", "state", "core", "gic")
 _ID_NAMES = re.compile(
     r"^(ID_\w+|RES_0_C0_\w+|MIDR|MPIDR|REVIDR|AIDR|CTR|CLIDR|CCSIDR2?|DCZID|FPSID|MVFR\d|TCMTR|"
     r"TLBTR|GMID|SMIDR|MPAMIDR|ERRIDR|LORID|PMMIR|PMCEID\d|JIDR|DBGDIDR|DBGDEVID\d?|MECIDR)"
@@ -134,20 +134,35 @@ _DEBUG_NAMES = re.compile(
     r"OSECCR|OSDTR(RX|TX)|TRC\w+|TRF\w+|BRB\w+|DSPSR|DLR)(_EL[0-3]+)?(_S)?$")
 
 
+# GIC CPU interface, virtualization control and redistributor registers (GICv2/v3/v5) and
+# QEMU's internal per-CPU GIC fields: state of the interrupt controller, which QEMU migrates in
+# its GIC device section, never in the cpreg arrays (QEMU marks ICC_* ARM_CP_NO_RAW).
+_GIC_NAMES = re.compile(r"^(ICC|ICH|GICR|GICC|QEMU_GIC[CR])_")
+# Special-purpose registers (Arm ARM C5.2) QEMU migrates as cpu-section fields (sp_el, elr_el,
+# banked_spsr): their system register views are ARM_CP_ALIAS, never in a cpreg array.
+_CORE_SYSREGS = re.compile(r"^(SP_EL[0-3]|ELR_EL(1|2|3|12)|SPSR_(EL1|EL2|EL3|EL12|IRQ|ABT|UND|"
+                           r"FIQ))$")
+
+
 def classify(name: str, enc) -> str:
     """The class of a named register (see CLASSES); ``enc`` is its app.model.regid.Encoding.
 
     Order matters: encoding ranges first (IMPLEMENTATION DEFINED space, the ID space), then
     name families. ``state`` is everything a running guest changes; ``id`` is what identifies
-    the CPU and must not change under it.
+    the CPU and must not change under it; ``core`` (KVM core registers and the special-purpose
+    registers) and ``gic`` are state QEMU migrates outside the cpreg arrays.
     """
     if enc.kind in ("firmware", "fw-feat-bmap"):
         return "firmware"
     if enc.kind == "demux" or (enc.kind == "sve" and enc.sve_reg == "VLS"):
         return "id"
-    if enc.kind in ("core", "sve"):
+    if enc.kind == "sve":
         return "state"
     upper = name.upper()
+    if enc.kind == "core" or _CORE_SYSREGS.match(upper):
+        return "core"
+    if _GIC_NAMES.match(upper):
+        return "gic"
     if enc.kind == "sysreg64":
         if enc.op0 == 3 and enc.crn in (11, 15):
             return "impdef"

@@ -95,38 +95,53 @@ def _missing_text(row: DiffRow, policy: Policy, accel: str) -> str:
             "incoming stream: it keeps the destination's own value")
 
 
+def last_local_id(rows) -> int:
+    """The destination's last cpreg id among ``rows`` (-1 when it has none): the 7.2/10.0
+    merge loop ends there, so incoming registers past it are never examined."""
+    return max((r.id for r in rows if r.status is not Status.UNEXPECTED), default=-1)
+
+
+def judge_row(row: DiffRow, policy: Policy, rule: Rule | None, by_policy: bool,
+              last_local: int, accel: str) -> tuple[RowVerdict, Reason | None, Reason | None]:
+    """One row's verdict and the Reason it adds to the merge or to the write-back step.
+
+    Pure in its arguments, so an incremental evaluator (live_verdict.py) can re-judge only
+    the rows of an edited register and still agree with a full evaluation.
+    """
+    tolerated = rule is not None and tolerates(rule, row.status, row.src, row.dst)
+    if row.status is Status.MATCH:
+        return RowVerdict(row, "ok"), None, None
+    if row.status in (Status.UNEXPECTED, Status.MISSING) and tolerated:
+        return RowVerdict(row, "tolerated", rule, by_policy), None, None
+    if row.status is Status.UNEXPECTED:
+        if not policy.examines_past_last and row.id > last_local:
+            return RowVerdict(row, "ignored"), _reason(row, (
+                f"{regdb.lookup(row.id, accel).name} ({format_id(row.id)}) comes after the "
+                "destination's last cpreg: the merge loop ends first, so QEMU never "
+                "examines it and its value is dropped"), False, accel, NOT_EXAMINED), None
+        return (RowVerdict(row, "blocking"),
+                _reason(row, _unexpected_text(row, policy, accel), True, accel), None)
+    if row.status is Status.MISSING:
+        return (RowVerdict(row, "warning"),
+                _reason(row, _missing_text(row, policy, accel), False, accel), None)
+    verdict, reason = _value(row, rule, by_policy, tolerated, accel)
+    return verdict, None, reason
+
+
 def load_cpregs(rows: tuple[DiffRow, ...], policy: Policy, tolerance: Tolerance,
                 accel: str) -> tuple[tuple[RowVerdict, ...], Step, Step]:
     """Merge and write-back of one vCPU's rows: (row verdicts, merge step, write-back step)."""
-    last_local = max((r.id for r in rows if r.status is not Status.UNEXPECTED), default=-1)
+    last_local = last_local_id(rows)
     verdicts: list[RowVerdict] = []
     merge: list[Reason] = []
     values: list[Reason] = []
     for row in rows:
-        rule, by_policy = tolerance(row.id)
-        tolerated = rule is not None and tolerates(rule, row.status, row.src, row.dst)
-        if row.status is Status.MATCH:
-            verdicts.append(RowVerdict(row, "ok"))
-        elif row.status in (Status.UNEXPECTED, Status.MISSING) and tolerated:
-            verdicts.append(RowVerdict(row, "tolerated", rule, by_policy))
-        elif row.status is Status.UNEXPECTED:
-            if not policy.examines_past_last and row.id > last_local:
-                verdicts.append(RowVerdict(row, "ignored"))
-                merge.append(_reason(row, (
-                    f"{regdb.lookup(row.id, accel).name} ({format_id(row.id)}) comes after the "
-                    "destination's last cpreg: the merge loop ends first, so QEMU never "
-                    "examines it and its value is dropped"), False, accel, NOT_EXAMINED))
-            else:
-                verdicts.append(RowVerdict(row, "blocking"))
-                merge.append(_reason(row, _unexpected_text(row, policy, accel), True, accel))
-        elif row.status is Status.MISSING:
-            verdicts.append(RowVerdict(row, "warning"))
-            merge.append(_reason(row, _missing_text(row, policy, accel), False, accel))
-        else:
-            verdict, reason = _value(row, rule, by_policy, tolerated, accel)
-            verdicts.append(verdict)
-            if reason is not None:
-                values.append(reason)
+        verdict, merged, value = judge_row(row, policy, *tolerance(row.id), last_local, accel)
+        verdicts.append(verdict)
+        if merged is not None:
+            merge.append(merged)
+        if value is not None:
+            values.append(value)
     return (tuple(verdicts), Step(tuple(merge), not policy.merge_stops_at_first),
             Step(tuple(values), True))
 

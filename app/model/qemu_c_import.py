@@ -37,8 +37,18 @@ def _reason(comment: str | None) -> str:
     return unescape(comment.split(": ", 1)[1])
 
 
+def _c_int(text: str) -> int:
+    """A C integer literal's value: ``0x`` hex, leading-``0`` octal, else decimal."""
+    base = 16 if text[:2] in ("0x", "0X") else 8 if text[:1] == "0" and len(text) > 1 else 10
+    try:
+        return int(text, base)
+    except ValueError:  # 08/09, or 4300+ decimal digits
+        raise RuleError(f"{text[:24]!r} is not a C integer literal",
+                        expected="0x<hex>, 0<octal> or decimal") from None
+
+
 def _rule(match: re.Match) -> Rule:
-    reg, mask, value = (int(match.group(i), 0) for i in (2, 3, 4))
+    reg, mask, value = (_c_int(match.group(i)) for i in (2, 3, 4))
     qemu_type = match.group("type")
     if qemu_type not in _BY_QEMU_NAME:
         raise RuleError(f"unknown tolerance type {qemu_type!r}",

@@ -18,11 +18,16 @@ from .fields import (EnumValue, Field, decode_fields, field_from_json,  # noqa: 
 from .regid import Encoding, decode
 from .register_set import ACCEL_KVM, ACCEL_UNKNOWN
 
-__all__ = ["CLASSES", "EnumValue", "Field", "RegInfo", "all_ids", "db_versions", "decode_value",
+__all__ = ["CLASSES", "GUEST_STATE_CLASSES", "EnumValue", "Field", "RegInfo", "all_ids", "db_versions", "decode_value",
            "field_safety_direction", "fields_of", "find", "lookup"]
 
 RESOURCE = "regdb.json"
-CLASSES = ("id", "firmware", "timer", "debug", "pmu", "impdef", "state", "unknown")
+CLASSES = ("id", "firmware", "timer", "debug", "pmu", "impdef", "state", "core", "gic",
+           "unknown")
+# Classes whose value differences between two VMs are expected (guest-running state): what
+# ``--hide-state`` hides. ``core`` registers (X0, PC, PSTATE...) are guest state too; ``gic``
+# is not included because ICC_CTLR_EL1.PRIbits/IDbits describe the implementation.
+GUEST_STATE_CLASSES = ("state", "core")
 
 
 @dataclass(frozen=True)

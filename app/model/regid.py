@@ -31,7 +31,17 @@ QEMU_KEY_AA64 = 1 << 28  # CP_REG_AA64_MASK in QEMU's hash key
 QEMU_KEY_IS64 = 1 << 15  # 64-bit AArch32 register in QEMU's hash key
 SVE_PREG_BASE, SVE_FFR_BASE, SVE_VLS = 0x400, 0x600, 0xFFFF
 
-KINDS = ("sysreg64", "core", "demux", "firmware", "fw-feat-bmap", "sve", "aa32", "unknown")
+KINDS = ("sysreg64", "core", "demux", "firmware", "fw-feat-bmap", "sve", "aa32", "unknown",
+         "private")
+
+# cpreg-explorer's own id range for per-vCPU state QEMU migrates that has no KVM register id
+# (GICv3 redistributor fields, secure banks of the GIC CPU interface, QEMU-internal flags,
+# SP_EL3). KVM allocates ARM64 coprocessor groups upwards from 0x0010 and has never come near
+# 0x0FFF, and none of these ids ever appears in a cpreg array, a KVM register list or a log:
+# they exist only so such state fits the same (id -> name, class, fields) machinery. Only
+# 64-bit ids are used; the numbers are kept in tools/regdb_state.py.
+GROUP_PRIVATE = 0x0FFF
+PRIVATE_BASE = ARCH_ARM64 | SIZE_U64 << 52 | GROUP_PRIVATE << 16  # 0x603000000FFF0000
 
 
 def format_id(reg_id: int) -> str:
@@ -44,8 +54,9 @@ class Encoding:
     """What a register id says about itself, without any database.
 
     ``kind`` is one of KINDS. Sysreg ids fill op0..op2; AArch32 ids fill cp, opc1, crn, crm, opc2,
-    is64 and ns; core/demux/firmware/sve ids put their register number in ``index`` (core: offset
-    into struct kvm_regs in 32-bit words; demux: CSSELR value; sve: n) and SVE ids also fill
+    is64 and ns; core/demux/firmware/sve/private ids put their register number in ``index``
+    (core: offset into struct kvm_regs in 32-bit words; demux: CSSELR value; sve: n; private:
+    the number in cpreg-explorer's private range) and SVE ids also fill
     ``sve_reg`` ("Z", "P", "FFR", "VLS") and ``sve_slice``.
     """
 
@@ -86,6 +97,8 @@ class Encoding:
             return f"KVM_REG_ARM_FW_REG({self.index})"
         if self.kind == "fw-feat-bmap":
             return f"KVM_REG_ARM_FW_FEAT_BMAP_REG({self.index})"
+        if self.kind == "private":
+            return f"QEMU_STATE(0x{self.index:x})"
         if self.kind == "core" and core_size_bits(self.index) == self.size_bits:
             return f"KVM_REG_ARM_CORE_REG(0x{self.index:x})"
         if self.kind == "demux" and self.size_bits == 32:
@@ -136,6 +149,18 @@ def fw_feat_bmap_reg(n: int) -> int:
     return FW_FEAT_BMAP_BASE | n
 
 
+def private_reg(n: int) -> int:
+    """QEMU_STATE(n): an id of cpreg-explorer's private range (see GROUP_PRIVATE)."""
+    _check_ranges("private", (n, 0xFFFF))
+    return PRIVATE_BASE | n
+
+
+def core_reg(index: int) -> int:
+    """KVM_REG_ARM_CORE_REG: the id of the struct kvm_regs member at ``index`` (32-bit words),
+    sized as the member is (see core_size_bits)."""
+    return _arm64(core_size_bits(index), GROUP_CORE, index)
+
+
 def _check_ranges(what: str, *pairs: tuple[int, int]) -> None:
     for value, top in pairs:
         if not 0 <= value <= top:
@@ -165,6 +190,8 @@ def _decode_arm64(reg_id: int, group: int, low: int, size_bits: int) -> Encoding
                         crn=(low >> 7) & 15, crm=(low >> 3) & 15, op2=low & 7)
     if group == GROUP_CORE:
         return Encoding(reg_id, "core", size_bits, index=low)
+    if group == GROUP_PRIVATE and size_bits == 64:
+        return Encoding(reg_id, "private", 64, index=low)
     if group == GROUP_DEMUX and low >> 8 == 0:
         return Encoding(reg_id, "demux", size_bits, index=low & 0xFF)
     if group == GROUP_FW and size_bits == 64:
@@ -214,6 +241,8 @@ def qemu_key_from_kvm_id(reg_id: int) -> int:
     if reg_id & 0x000FFFFF00000000 or arch not in (ARCH_ARM64, ARCH_ARM):
         raise ValueError(f"{format_id(reg_id)} is not an ARM register id")
     low32 = reg_id & 0xFFFFFFFF
+    if arch == ARCH_ARM64 and (reg_id >> 16) & 0xFFF == GROUP_PRIVATE:
+        raise ValueError(f"{format_id(reg_id)} is a private id: QEMU has no cpreg key for it")
     if arch == ARCH_ARM64:
         return low32 | QEMU_KEY_AA64
     return low32 | (QEMU_KEY_IS64 if (reg_id >> 52) & 0xF == SIZE_U64 else 0)
@@ -254,6 +283,7 @@ _KEY = _rx(r"(?:system\s+register\s+)?" + _INT)
 _CALLS = (
     (_rx(r"kvm_reg_arm_fw_reg\(\s*" + _INT + r"\s*\)"), lambda n: fw_reg(n)),
     (_rx(r"kvm_reg_arm_fw_feat_bmap_reg\(\s*" + _INT + r"\s*\)"), lambda n: fw_feat_bmap_reg(n)),
+    (_rx(r"qemu_state\(\s*" + _INT + r"\s*\)"), lambda n: private_reg(n)),
     (_rx(r"kvm_reg_arm_core_reg\(\s*" + _INT + r"\s*\)"),
      lambda n: _arm64(core_size_bits(n), GROUP_CORE, n)),
     (_rx(r"kvm_reg_arm_demux_ccsidr\(\s*" + _INT + r"\s*\)"),

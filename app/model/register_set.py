@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from .cpu_state import CpuState
+
 ACCEL_TCG = "tcg"
 ACCEL_KVM = "kvm"
 ACCEL_UNKNOWN = "unknown"
@@ -74,6 +76,9 @@ class VCpu:
 class RegisterSet:
     provenance: Provenance
     vcpus: tuple[VCpu, ...] = field(default_factory=tuple)
+    # State outside the cpreg arrays (core registers, GIC; streams only). Never part of
+    # ``vcpus``, the cpreg diff or the verdict: see cpu_state.py and state_diff.py.
+    cpu_state: CpuState = field(default_factory=CpuState)
 
     @property
     def accel(self) -> str:

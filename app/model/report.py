@@ -42,6 +42,11 @@ def show_json(regs: RegisterSet) -> dict:
     }
 
 
+def reg_json(rid: int, value: int | None, accel: str) -> dict:
+    """One register as ``show`` lists it (also the registers of state groups)."""
+    return _reg(rid, value, accel)
+
+
 def _reg(rid: int, value: int | None, accel: str) -> dict:
     info = regdb.lookup(rid, accel)
     return {"id": format_id(rid), "name": info.name, "class": info.cls,

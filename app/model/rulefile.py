@@ -96,11 +96,30 @@ def _rule(table: object) -> Rule:
                 table.get("reason", ""), table.get("enabled", True))
 
 
-def _line_of(text: str, pattern: re.Pattern, n: int = 0) -> int | None:
-    """1-based line of the ``n``-th line matching ``pattern`` (None when there is none)."""
+def _lines_matching(text: str, pattern: re.Pattern) -> list[int]:
+    """1-based numbers of the lines matching ``pattern`` (computed once per file: a line
+    search per rule would make loading quadratic in the number of rules)."""
     lines = text.split("\n")  # TOML (and tomllib's error lines) end lines at \n only
-    hits = [i for i, line in enumerate(lines, 1) if pattern.match(line)]
-    return hits[n] if n < len(hits) else None
+    return [i for i, line in enumerate(lines, 1) if pattern.match(line)]
+
+
+def _line_of(text: str, pattern: re.Pattern, n: int = 0) -> int:
+    """1-based line of the ``n``-th line matching ``pattern``; line 1 when none does (a
+    missing key, or a rule written as an inline table), so every error still has a line."""
+    hits = _lines_matching(text, pattern)
+    return hits[n] if n < len(hits) else 1
+
+
+_TROUBLE = re.compile(r"(?<!\d)\d{4000,}|(?<![\[{])[\[{]{200,}")  # run starts only: linear
+
+
+def _toml_error(exc: Exception, text: str, path: str | None) -> RuleError:
+    """A RuleError for what tomllib raises besides syntax errors (its recursion on deep
+    nesting, int() on 4300+ digit numbers), pointing at the line that caused it."""
+    m = _TROUBLE.search(text)
+    line = text.count("\n", 0, m.start()) + 1 if m else 1
+    why = "nests too deeply" if isinstance(exc, RecursionError) else "has a number too long"
+    return RuleError(f"the TOML {why} to read", path=path, line=line, expected="a rule file")
 
 
 def loads(text: str, path: str | None = None) -> RuleSet:
@@ -109,9 +128,12 @@ def loads(text: str, path: str | None = None) -> RuleSet:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
-        at = _TOML_AT.search(msg)
+        at = _TOML_AT.search(msg)  # absent for "(at end of document)": the last line
         raise RuleError(f"TOML syntax error: {_TOML_AT.sub('', msg)}", path=path,
-                        line=int(at.group(1)) if at else None, expected="valid TOML") from None
+                        line=int(at.group(1)) if at else text.count("\n") + 1,
+                        expected="valid TOML") from None
+    except (ValueError, RecursionError) as exc:
+        raise _toml_error(exc, text, path) from None
     version_line = _line_of(text, re.compile(r"^\s*version\s*="))
     version = doc.get("version")
     if type(version) is not int or version != FORMAT_VERSION:
@@ -124,11 +146,13 @@ def loads(text: str, path: str | None = None) -> RuleSet:
                         expected="version and [[rule]] tables")
     tables = doc.get("rule", [])
     if not isinstance(tables, list):
-        raise RuleError("rule is not an array of tables", path=path, expected="[[rule]] tables")
+        raise RuleError("rule is not an array of tables", path=path, expected="[[rule]] tables",
+                        line=_line_of(text, re.compile(r"^\s*\[*\s*rule\b")))
     rules: list[Rule] = []
     first: dict[int, int] = {}
+    headers = _lines_matching(text, _RULE_HEADER)
     for n, table in enumerate(tables):
-        line = _line_of(text, _RULE_HEADER, n)
+        line = headers[n] if n < len(headers) else 1
         try:
             rule = _rule(table)
         except RuleError as exc:
@@ -137,22 +161,25 @@ def loads(text: str, path: str | None = None) -> RuleSet:
         if rule.register in first:
             k = first[rule.register]
             raise RuleError(f"rule {n + 1}: duplicate rule for {rule.name} (rule {k + 1}, line "
-                            f"{_line_of(text, _RULE_HEADER, k)}, already has one)", path=path,
+                            f"{headers[k] if k < len(headers) else 1}, already has one)", path=path,
                             line=line, expected="one rule per register")
         first[rule.register] = n
         rules.append(rule)
     return RuleSet(tuple(rules))
 
 
-def load(path: str | os.PathLike) -> RuleSet:
-    """Read and parse a rule file (UTF-8)."""
+def _read_text(path: str | os.PathLike) -> str:
     data = Path(path).read_bytes()
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RuleError("rule file is not UTF-8", path=str(path), offset=exc.start,
                         expected="UTF-8 text") from None
-    return loads(text, str(path))
+
+
+def load(path: str | os.PathLike) -> RuleSet:
+    """Read and parse a rule file (UTF-8)."""
+    return loads(_read_text(path), str(path))
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -177,6 +204,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         os.fsync(dir_fd)
     except OSError:
+        # Some filesystems refuse fsync on a directory; the data itself is already synced
+        # and renamed, so the file is complete either way.
         pass
     finally:
         os.close(dir_fd)
@@ -195,12 +224,13 @@ def load_any(path: str | os.PathLike) -> RuleSet:
     """A native TOML rule file or a QEMU C export (told apart by content), as a RuleSet."""
     from .qemu_c_import import parse_qemu_c
 
-    data = Path(path).read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RuleError("rule file is not UTF-8", path=str(path), offset=exc.start,
-                        expected="UTF-8 text") from None
-    if "arm_register_cpreg_mig_tolerance" in text and "[[rule]]" not in text:
+    text = _read_text(path)
+    if is_qemu_c(text):
         return parse_qemu_c(text, str(path))
     return loads(text, str(path))
+
+
+def is_qemu_c(text: str) -> bool:
+    """Whether rule file ``text`` is a QEMU C export (what ``load_any`` reads as C), not TOML:
+    saving back to such a file must not silently turn it into TOML."""
+    return "arm_register_cpreg_mig_tolerance" in text and "[[rule]]" not in text

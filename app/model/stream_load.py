@@ -74,10 +74,20 @@ def _subsection_step(dev: DeviceInfo, local: DeviceInfo | None, policy: Policy) 
     return None
 
 
-def load_stream(src: RegisterSet, dst: RegisterSet, merged: Diff, policy: Policy,
-                tolerance: Tolerance, accel: str, allowance: int) -> StreamLoad:
-    """Every step of loading ``src`` into the destination ``dst``, in QEMU's order."""
-    steps = configuration_steps(src, dst, policy)
+@dataclass(frozen=True)
+class CpuSection:
+    """A cpu section QEMU loads into a vCPU both sides have: its array length, merge and
+    write-back depend on the rules; its subsection step does not."""
+
+    vcpu: int
+    subsections: Step | None
+
+
+def plan_stream(src: RegisterSet, dst: RegisterSet,
+                policy: Policy) -> tuple[list[Step | CpuSection], tuple[str, ...]]:
+    """Every step of the load in QEMU's order, cpu sections left as CpuSection slots, and
+    notes. Independent of the rules (hidden registers change no section or vCPU index)."""
+    plan: list[Step | CpuSection] = list(configuration_steps(src, dst, policy))
     notes: list[str] = []
     src_devs, src_is_stream = _sections(src)
     dst_devs, dst_is_stream = _sections(dst)
@@ -87,37 +97,60 @@ def load_stream(src: RegisterSet, dst: RegisterSet, merged: Diff, policy: Policy
     local = {(dev.name, dev.instance_id): dev for dev in dst_devs}
     # Without a vmdesc (suppress-vmdesc) a stream lists no subsections at all, not "none".
     dst_knows_subsections = any(dev.subsections for dev in dst_devs)
-    src_cpus = {c.index: c for c in src.vcpus}
-    dst_cpus = {c.index: c for c in dst.vcpus}
-    rows: list[RowVerdict] = []
+    src_cpus = {c.index for c in src.vcpus}
+    dst_cpus = {c.index for c in dst.vcpus}
     for dev in src_devs:
         mine = local.get((dev.name, dev.instance_id))
         if mine is None and not dst_is_stream and dev.name not in ("cpu", "cpu_common"):
             continue  # a register list or dump says nothing about other devices
         if mine is None:
-            steps.append(_one(stream_reason(
+            plan.append(_one(stream_reason(
                 UNKNOWN_SECTION, f"Unknown savevm section or instance '{dev.name}' "
                 f"{dev.instance_id}. Make sure that your current VM setup matches your saved VM"
                 " setup, including any hotplugged devices", section=dev.name,
                 instance=dev.instance_id)))
             continue
         if dev.version and mine.version and dev.version > mine.version:
-            steps.append(_one(stream_reason(
+            plan.append(_one(stream_reason(
                 SECTION_VERSION, f"savevm: unsupported version {dev.version} for "
                 f"'{dev.name}' v{mine.version}", section=dev.name, instance=dev.instance_id)))
-        if dev.name != "cpu" or dev.instance_id not in src_cpus or \
-                dev.instance_id not in dst_cpus:
-            continue
-        vcpu = dev.instance_id
-        length = array_length_step(vcpu, len(src_cpus[vcpu]), len(dst_cpus[vcpu]), allowance,
-                                   policy)
-        subs = _subsection_step(dev, mine if dst_knows_subsections else None, policy)
-        verdicts, merge, values = load_cpregs(merged.for_vcpu(vcpu), policy, tolerance, accel)
-        rows.extend(verdicts)
-        steps.extend(s for s in (length, subs, merge, values) if s is not None)
-    for index in sorted(set(dst_cpus) - set(src_cpus)):
-        steps.append(_one(stream_reason(
+        if dev.name == "cpu" and dev.instance_id in src_cpus and dev.instance_id in dst_cpus:
+            plan.append(CpuSection(dev.instance_id, _subsection_step(
+                dev, mine if dst_knows_subsections else None, policy)))
+    for index in sorted(dst_cpus - src_cpus):
+        plan.append(_one(stream_reason(
             VCPU_NOT_IN_STREAM, f"destination vCPU {index} gets no state from the stream: it "
             "keeps its own (registers encoding the vCPU count may differ on the others)",
             blocking=False, section="cpu", instance=index, vcpu=index)))
-    return StreamLoad(tuple(rows), tuple(steps), tuple(notes))
+    return plan, tuple(notes)
+
+
+def rows_by_vcpu(rows) -> dict[int, list]:
+    """Diff rows grouped by vCPU, merge order kept (one pass, not one scan per vCPU)."""
+    out: dict[int, list] = {}
+    for row in rows:
+        out.setdefault(row.vcpu, []).append(row)
+    return out
+
+
+def load_stream(src: RegisterSet, dst: RegisterSet, merged: Diff, policy: Policy,
+                tolerance: Tolerance, accel: str, allowance: int) -> StreamLoad:
+    """Every step of loading ``src`` into the destination ``dst``, in QEMU's order."""
+    plan, notes = plan_stream(src, dst, policy)
+    src_cpus = {c.index: c for c in src.vcpus}
+    dst_cpus = {c.index: c for c in dst.vcpus}
+    by_vcpu = rows_by_vcpu(merged.rows)
+    rows: list[RowVerdict] = []
+    steps: list[Step] = []
+    for item in plan:
+        if isinstance(item, Step):
+            steps.append(item)
+            continue
+        vcpu = item.vcpu
+        length = array_length_step(vcpu, len(src_cpus[vcpu]), len(dst_cpus[vcpu]), allowance,
+                                   policy)
+        verdicts, merge, values = load_cpregs(tuple(by_vcpu.get(vcpu, ())), policy, tolerance,
+                                              accel)
+        rows.extend(verdicts)
+        steps.extend(s for s in (length, item.subsections, merge, values) if s is not None)
+    return StreamLoad(tuple(rows), tuple(steps), notes)

@@ -55,11 +55,11 @@ class Actions:
         self.about = _action(w, "&About Cpreg Explorer", lambda: dialogs.show_about(w))
 
         bar = w.menuBar()
-        file = bar.addMenu("&File")
+        file = self.file_menu = bar.addMenu("&File")  # later layers insert items here
         for item in (self.open_src, self.open_dst, self.recent, self.open_demo, None,
                      self.swap, self.reload, None, self.quit):
             _add(file, item)
-        edit = bar.addMenu("&Edit")
+        edit = self.edit_menu = bar.addMenu("&Edit")
         for item in (self.copy, self.find):
             _add(edit, item)
         view = bar.addMenu("&View")

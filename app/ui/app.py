@@ -1,4 +1,4 @@
-"""``app.ui.app.run``: what ``cpreg-explorer [SRC DST] [--demo]`` calls to open the window.
+"""``app.ui.app.run``: what ``cpreg-explorer [SRC DST | LOG] [--demo]`` calls to open the window.
 
 Environment (for demos, docs and the window test; not user options):
 ``CPREG_COLOR_SCHEME=dark|light`` asks Qt for that scheme instead of the system's;
@@ -15,7 +15,10 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from . import theme
+from .autosave import Autosaver
+from .crash import CrashGuard
 from .main_window import MainWindow
+from .recovery import offer_recovery
 
 log = logging.getLogger(__name__)
 
@@ -37,20 +40,36 @@ def ensure_app() -> QApplication:
 
 
 def run(sources: list[str], rules_path: str | None = None) -> int:
-    """Open the window on ``sources`` ([] for the start page, or [SRC, DST]); the exit code."""
+    """Open the window on ``sources`` ([] for the start page, [SRC, DST], or [LOG] naming
+    both sides); the exit code."""
     logging.basicConfig(level=logging.INFO, format="cpreg-explorer: %(message)s")
-    app = ensure_app()
+    window = start(sources, rules_path)  # keep a reference: the window lives while it runs
+    code = QApplication.instance().exec()
+    window.crash_guard.uninstall()
+    return code
+
+
+def start(sources: list[str], rules_path: str | None = None) -> MainWindow:
+    """The window with its autosave and crash guard, shown, after offering to recover a
+    session a crash left behind; ``run`` then enters the event loop (scripts may instead)."""
+    ensure_app()
     window = MainWindow()
-    window.session.rules_path = rules_path
-    if rules_path:
-        log.warning("--rules %s: rule files are not supported by this window yet; the file "
-                    "is kept in session.rules_path and not applied", rules_path)
+    window.autosaver = Autosaver(window)
+    window.crash_guard = CrashGuard(lambda: window, window.autosaver.save_now)
+    window.crash_guard.install()
     shot = os.environ.get("CPREG_SCREENSHOT")
     if shot:
         from .screenshot import capture_when_ready
 
         capture_when_ready(window, shot, os.environ.get("CPREG_SCREENSHOT_SELECT"))
     window.show()
+    if rules_path:  # --rules FILE: applied now; a bad file is reported in a box, not fatal
+        window.rules_layer.files.open_path(rules_path)
+    # A screenshot run is unattended: it must not stop at a question.
+    if not shot and offer_recovery(window, window.autosaver, cli_sources=sources):
+        return window
     if len(sources) == 2:
         window.open_pair(sources[0], sources[1])
-    return app.exec()
+    elif len(sources) == 1:
+        window.session.open_log(sources[0])
+    return window

@@ -76,7 +76,7 @@ class DetailsPanel(QStackedWidget):
         head.addStretch(1)
         self.strip = BitStrip()
         self.fields = FieldTable()
-        layout = QVBoxLayout(page)
+        layout = self._page_layout = QVBoxLayout(page)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(head)
         layout.addWidget(self.meta)
@@ -87,6 +87,16 @@ class DetailsPanel(QStackedWidget):
         self.fields.selectionModel().currentRowChanged.connect(self._field_row_changed)
         self.strip.fieldClicked.connect(self.fields.select_field)
         return page
+
+    def add_section(self, widget: QWidget) -> None:
+        """Put ``widget`` between the values and the bit strip (e.g. the rule buttons)."""
+        self._page_layout.insertWidget(self._page_layout.indexOf(self.strip), widget)
+
+    def current_field(self) -> str | None:
+        """The field selected in the field table (None when none is)."""
+        index = self.fields.currentIndex()
+        field = index.data(FieldRole) if index.isValid() else None
+        return field.name if field is not None else None
 
     def show_record(self, row: DiffRow | None, accel: str, diff: Diff | None = None) -> None:
         self.record = row

@@ -28,6 +28,13 @@ SHORTCUTS = (
     ("Enter", "Show the selected register's details"),
     ("Ctrl+C", "Copy selected rows (tab-separated, with a header)"),
     ("Ctrl+F", "Search by name or id"),
+    ("Menu / Shift+F10 / Ctrl+R", "Row menu: add, edit or remove the row's rule"),
+    ("Ctrl+Shift+G", "Suggest rules"),
+    ("Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y)", "Undo / redo a rule change"),
+    ("Del", "Remove the selected rule (rules panel)"),
+    ("Enter", "Edit the selected rule (rules panel); accept a dialog"),
+    ("Ctrl+S", "Save rules"),
+    ("Ctrl+E", "Export rules…"),
     ("Ctrl+?", "This list"),
     ("Ctrl+Q", "Quit"),
 )

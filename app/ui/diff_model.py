@@ -16,7 +16,7 @@ from enum import IntEnum
 from typing import Mapping
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase
 
 from ..model import regdb
 from ..model.diff import Diff, DiffRow
@@ -51,6 +51,7 @@ class RowNote:
     rule: str = ""  # short text for the Rule column
     tolerated: bool = False  # a rule accepts this difference: shown with the tolerated style
     tooltip: str = ""
+    blocking: bool = False  # this row makes the destination reject the stream: flagged
 
 
 def hex64(value: int | None) -> str:
@@ -143,6 +144,9 @@ class DiffTableModel(QAbstractTableModel):
             return theme.row_background(self.status_key(i))
         if role == Qt.ItemDataRole.FontRole and col in (Column.ID, Column.SRC, Column.DST):
             return self._mono
+        if col == Column.RULE and role in (Qt.ItemDataRole.ForegroundRole,
+                                           Qt.ItemDataRole.FontRole):
+            return self._rule_style(i, role)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(i, row, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == Column.VCPU:
@@ -166,6 +170,17 @@ class DiffTableModel(QAbstractTableModel):
             return self.info(i).cls
         note = self.note(i)
         return note.rule if note else ""
+
+    def _rule_style(self, i: int, role: int):
+        """Blocking rows are flagged in the Rule column: bold, in the unexpected accent."""
+        note = self.note(i)
+        if note is None or not note.blocking:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return theme.accent("unexpected")
+        bold = QFont()
+        bold.setBold(True)
+        return bold
 
     def _sort_key(self, i: int, row: DiffRow, col: Column):
         # Ties fall back to the merge position, so every sort is stable and QEMU-ordered.

@@ -1,7 +1,8 @@
 """The merged-view table: keyboard navigation between differences, copying rows, row menus.
 
 Alt+Down/Alt+Up jump between differences (actions owned by the window call
-``goto_difference``), Enter emits ``detailsRequested``, Ctrl+C copies the selected rows as
+``goto_difference``), Enter emits ``detailsRequested``, the Menu key or Shift+F10 opens the
+row menu at the current row, Ctrl+C copies the selected rows as
 tab-separated text with a header. The context menu offers copy/details and then asks every
 registered hook (``add_context_menu_hook``) to add its own actions for the clicked rows — that
 is where rule editing plugs in.
@@ -115,11 +116,26 @@ class DiffView(QTableView):
             self.copy_selection()
             event.accept()
             return
+        # The Menu key / Shift+F10 do not reliably arrive as a context-menu event on every
+        # platform plugin (offscreen, some X11 setups): open the row menu ourselves.
+        shift_f10 = (event.key() == Qt.Key.Key_F10
+                     and event.modifiers() == Qt.KeyboardModifier.ShiftModifier)
+        if event.key() == Qt.Key.Key_Menu or shift_f10:
+            self.show_row_menu()
+            event.accept()
+            return
         super().keyPressEvent(event)
 
-    def _context_menu(self, pos) -> None:
+    def show_row_menu(self) -> QMenu | None:
+        """The row context menu at the current row (keyboard users); None without a row."""
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        return self._context_menu(self.visualRect(index).center())
+
+    def _context_menu(self, pos) -> QMenu | None:
         if not self.indexAt(pos).isValid():
-            return
+            return None
         menu = QMenu(self)
         menu.addAction("Copy rows", QKeySequence.StandardKey.Copy, self.copy_selection)
         menu.addAction("Show details", self.detailsRequested.emit)
@@ -127,3 +143,4 @@ class DiffView(QTableView):
         for hook in self._hooks:
             hook(menu, rows)
         menu.popup(self.viewport().mapToGlobal(pos))
+        return menu

@@ -17,7 +17,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from ..model.diff import Diff, diff
-from ..model.errors import Cancelled
+from ..model.errors import Cancelled, FormatError
 from ..model.register_set import RegisterSet
 
 log = logging.getLogger(__name__)
@@ -42,15 +42,19 @@ class LoadSignals(QObject):
 
 
 class LoadJob(QRunnable):
+    """Reads the side(s) asked for; with ``pair_loader`` (formats.load_pair), ``src_path`` is
+    one file naming both sides (a QEMU destination log) and both sides come from it."""
+
     def __init__(self, serial: int, loader: Loader, src_path: str | None,
                  dst_path: str | None, keep_src: RegisterSet | None,
-                 keep_dst: RegisterSet | None):
+                 keep_dst: RegisterSet | None, pair_loader: Callable | None = None):
         super().__init__()
         # The session keeps the job (to cancel it); Qt must not delete it after run().
         self.setAutoDelete(False)
         self.serial = serial
         self.signals = LoadSignals()
         self._loader = loader
+        self._pair_loader = pair_loader
         self._paths = (src_path, dst_path)
         self._keep = (keep_src, keep_dst)
         self._cancel = threading.Event()
@@ -64,9 +68,11 @@ class LoadJob(QRunnable):
 
     def run(self) -> None:
         try:
-            sides = [self._load(path) if path else keep
-                     for path, keep in zip(self._paths, self._keep)]
-            src, dst = sides
+            if self._pair_loader is not None:
+                src, dst = self._load_pair(self._paths[0])
+            else:
+                src, dst = [self._load(path) if path else keep
+                            for path, keep in zip(self._paths, self._keep)]
             self._check()
             result = LoadResult(src, dst, diff(src, dst) if src and dst else None)
         except Cancelled:
@@ -78,14 +84,24 @@ class LoadJob(QRunnable):
         else:
             self.signals.finished.emit(self.serial, result)
 
-    def _load(self, path: str) -> RegisterSet:
-        self._check()
-
+    def _progress_for(self, path: str):
         def progress(done: int, total: int) -> bool:
             self.signals.progress.emit(self.serial, path, int(done), int(total))
             return not self._cancel.is_set()
 
-        return self._loader(path, progress=progress)
+        return progress
+
+    def _load(self, path: str) -> RegisterSet:
+        self._check()
+        return self._loader(path, progress=self._progress_for(path))
+
+    def _load_pair(self, path: str) -> tuple[RegisterSet, RegisterSet]:
+        self._check()
+        pair = self._pair_loader(path, progress=self._progress_for(path))
+        if pair is None:
+            raise FormatError("this source describes one side only: open a second file for "
+                              "the other side", path=path, expected="a QEMU destination log")
+        return pair
 
     def _check(self) -> None:
         if self._cancel.is_set():

@@ -26,6 +26,8 @@ from .filter_bar import FilterBar
 from .filter_proxy import DiffFilterProxy
 from .icons import app_icon
 from .legend import Legend
+from .overview_dock import install_overview
+from .rules_layer import install_rules
 from .progress import LoadProgress
 from .session import Session
 from .settings import Settings
@@ -91,8 +93,11 @@ class MainWindow(QMainWindow):
         self.actions = Actions(self)
         for dock in (self.details_dock, self.legend_dock):
             self.actions.view_menu.addAction(dock.toggleViewAction())
+        self.overview_dock = install_overview(self)  # hidden; pyqtgraph loads on first show
         self.progress = LoadProgress(self, self.session)
         self._connect()
+        # After _connect: the rules layer's slots run after the window's own (title, notes).
+        self.rules_layer = install_rules(self)
         self.resize(1440, 900)
         self.resizeDocks([self.details_dock], [360], Qt.Orientation.Vertical)
         self._restore_layout()
@@ -200,7 +205,18 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, title, self.settings.last_dir(), FILE_FILTER)
         if path:
             self.settings.set_last_dir(path)
-            self.session.open(**{side: path})
+            self.open_file(path, side)
+
+    def open_file(self, path: str, side: str | None) -> None:
+        """A file naming both sides (a QEMU log) opens as the diff; any other file goes to
+        ``side`` (None: the empty side, else ask)."""
+        s = self.session
+        if s.describes_both_sides(path):
+            s.open_log(path)
+            return
+        side = side or ("src" if not s.src else "dst" if not s.dst else ask_side(self, path))
+        if side is not None:
+            s.open(**{side: path})
 
     def open_pair(self, src: str, dst: str) -> None:
         self.session.open(src, dst)
@@ -235,16 +251,12 @@ class MainWindow(QMainWindow):
         self.open_dropped(paths)
 
     def open_dropped(self, paths: list[str]) -> None:
-        """Two files: source then destination. One file: the empty side, else ask."""
+        """Two files: source then destination. One file: both sides when it is a QEMU log,
+        else the empty side, else ask."""
         if len(paths) == 2:
             self.open_pair(*paths)
-            return
-        if len(paths) != 1:
-            return
-        s = self.session
-        side = "src" if not s.src else "dst" if not s.dst else ask_side(self, paths[0])
-        if side is not None:
-            s.open(**{side: paths[0]})
+        elif len(paths) == 1:
+            self.open_file(paths[0], None)
 
     # -- window lifetime -----------------------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -255,6 +267,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event) -> None:
+        if not self.rules_layer.files.close_allowed():
+            event.ignore()  # unsaved rules: the question is open and closes again if told
+            return
         self.settings.set_window_layout(bytes(self.saveGeometry()), bytes(self.saveState()))
         self.session.cancel_load()
         self.session.wait_idle()

@@ -1,9 +1,24 @@
-"""Session: the window's one controller object — the two sources, their diff, the selection.
+"""Session: the window's one controller object — sources, diff, selection, rules, verdict.
 
 Widgets never hold model state of their own; they read it here and listen to the signals.
-Later layers extend the session rather than the widgets: the rules/verdict layer keeps its
-RuleSet beside ``diff``, recomputes on ``diffChanged`` and pushes per-row results into the
-table with ``set_annotations`` (shown in the Rule column and as "tolerated").
+
+Rules and verdict (the names the rules layer and the autosave code against):
+
+* ``rules: RuleSet`` — the user's rules; replaced only through ``set_rules``.
+* ``set_rules(ruleset, *, dirty=True)`` — install ``ruleset`` (undo commands, file open,
+  autosave restore); emits ``rulesChanged`` and re-evaluates.
+* ``rules_path: str | None`` — the rule file the rules were opened from / saved to
+  (``--rules FILE`` too); ``rules_dirty: bool`` — changed since that file was read/written.
+  ``set_rules_file(path, *, dirty=False)`` updates both after a save or an open.
+* ``policy: str | None`` — "qemu-7.2" / "qemu-10.0" / "qemu-11.1", None for the destination
+  writer's default (``set_policy``); the choice and why are in ``verdict.policy_reason``.
+* ``verdict: Verdict | None`` — ``evaluate(src, dst, rules, policy)``, None until both sides
+  are loaded; ``verdict_error`` holds the exception when evaluating failed.
+* signals ``rulesChanged`` (rules, rules_path or rules_dirty changed) and ``verdictChanged``.
+
+Evaluation runs at once for ordinary pairs (a few ms) and in a worker above ``SYNC_ROWS``
+diff rows; a newer request always wins. The rules layer turns each verdict into per-row notes
+with ``set_annotations`` (the Rule column and "tolerated").
 
 Loading is asynchronous (see loader.py). A load that fails or is cancelled changes nothing:
 ``src``/``dst``/``diff`` are replaced only when a complete result arrives.
@@ -11,6 +26,7 @@ Loading is asynchronous (see loader.py). A load that fails or is cancelled chang
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Mapping
 
@@ -19,10 +35,15 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from ..model import formats
 from ..model.diff import Diff, DiffRow, diff
 from ..model.register_set import ACCEL_UNKNOWN, RegisterSet
+from ..model.ruleset import RuleSet
+from ..model.verdict import Verdict, evaluate
 from .diff_model import RowNote
 from .loader import LoadJob, LoadResult
+from .tasks import Runner
 
+log = logging.getLogger(__name__)
 SIDES = ("src", "dst")
+SYNC_ROWS = 5000  # below this many diff rows a verdict takes milliseconds: no worker
 
 
 class Session(QObject):
@@ -35,16 +56,25 @@ class Session(QObject):
     loadFailed = Signal(object)  # the exception; previous sources stay loaded
     loadCancelled = Signal()
     busyChanged = Signal(bool)
+    rulesChanged = Signal()  # rules, rules_path or rules_dirty changed
+    verdictChanged = Signal()  # verdict (or verdict_error) replaced
 
     def __init__(self, parent=None, loader=formats.load):
         super().__init__(parent)
         self.loader = loader  # (path, *, progress) -> RegisterSet; tests may slow it down
+        self.pair_loader = formats.load_pair  # one file naming both sides (a QEMU log)
         self.src: RegisterSet | None = None
         self.dst: RegisterSet | None = None
         self.diff: Diff | None = None
         self.selected: DiffRow | None = None
         self.annotations: dict[tuple[int, int], RowNote] = {}
-        self.rules_path: str | None = None  # --rules FILE, for the rules layer to open
+        self.rules = RuleSet()
+        self.rules_path: str | None = None
+        self.rules_dirty = False
+        self.policy: str | None = None
+        self.verdict: Verdict | None = None
+        self.verdict_error: Exception | None = None
+        self._evaluator = Runner(self)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._job: LoadJob | None = None
@@ -78,9 +108,29 @@ class Session(QObject):
             return
         self.cancel_load()
         self._serial += 1
-        job = LoadJob(self._serial, self.loader, src and os.fspath(src),
-                      dst and os.fspath(dst), None if src else self.src,
-                      None if dst else self.dst)
+        self._start(LoadJob(self._serial, self.loader, src and os.fspath(src),
+                            dst and os.fspath(dst), None if src else self.src,
+                            None if dst else self.dst), [p for p in (src, dst) if p])
+
+    def open_log(self, path: str) -> None:
+        """Read ONE file that names both sides (a QEMU destination log) as the diff; a file
+        that names one side only fails like a bad file (the loaded sides stay)."""
+        self.cancel_load()
+        self._serial += 1
+        path = os.fspath(path)
+        self._start(LoadJob(self._serial, self.loader, path, None, None, None,
+                            pair_loader=self.pair_loader), [path])
+
+    @staticmethod
+    def describes_both_sides(path: str) -> bool:
+        """Whether ``path`` opens as a diff on its own (sniffs the first bytes only). An
+        unreadable file is False here: the ordinary open then reports why."""
+        try:
+            return formats.describes_both_sides(path)
+        except formats.FormatError:
+            return False
+
+    def _start(self, job: LoadJob, paths: list[str]) -> None:
         # Bound methods of this QObject (not lambdas): Qt then queues the worker's emissions
         # into the GUI thread, where this session lives.
         job.signals.progress.connect(self._progress)
@@ -89,20 +139,27 @@ class Session(QObject):
         job.signals.cancelled.connect(self._cancelled)
         self._job = job
         self.busyChanged.emit(True)
-        self.loadStarted.emit([p for p in (src, dst) if p])
+        self.loadStarted.emit(paths)
         self._pool.start(job)
 
     def reload(self) -> None:
-        if self.src_path or self.dst_path:
-            self.open(self.src_path, self.dst_path)
+        self.reopen(self.src_path, self.dst_path)
+
+    def reopen(self, src: str | None, dst: str | None) -> None:
+        """Open a pair as it was opened: the same file on both sides is one QEMU log (when it
+        names both sides), else the two sides."""
+        if src and src == dst and self.describes_both_sides(src):
+            self.open_log(src)
+        elif src or dst:
+            self.open(src, dst)
 
     def cancel_load(self) -> None:
         if self._job is not None:
             self._job.cancel()
 
     def wait_idle(self, msecs: int = 30000) -> bool:
-        """Block until the worker is done (window close, tests)."""
-        return self._pool.waitForDone(msecs)
+        """Block until the workers are done (window close, tests)."""
+        return self._pool.waitForDone(msecs) and self._evaluator.wait(msecs)
 
     def swap(self) -> None:
         """Exchange the sides; the diff is recomputed at once (a merge is cheap)."""
@@ -121,6 +178,52 @@ class Session(QObject):
         """Per-row notes keyed by (vcpu, register id): the Rule column and "tolerated"."""
         self.annotations = dict(notes)
         self.annotationsChanged.emit()
+
+    # -- rules and verdict (see the module docstring) ------------------------------------------
+    def set_rules(self, ruleset: RuleSet, *, dirty: bool = True) -> None:
+        self.rules = ruleset
+        self.rules_dirty = dirty
+        self.rulesChanged.emit()
+        self.evaluate()
+
+    def set_rules_file(self, path: str | None, *, dirty: bool = False) -> None:
+        self.rules_path = path and os.fspath(path)
+        self.rules_dirty = dirty
+        self.rulesChanged.emit()
+
+    def set_policy(self, policy) -> None:
+        """A policy name (or a model Policy), None for the destination writer's default."""
+        policy = getattr(policy, "name", policy)
+        if policy != self.policy:
+            self.policy = policy
+            self.evaluate()
+
+    @property
+    def evaluating(self) -> bool:
+        return self._evaluator.pending
+
+    def evaluate(self, *, new_diff: bool = False) -> None:
+        """Recompute the verdict for the current sides, rules and policy. With ``new_diff`` a
+        verdict for the old pair is dropped at once rather than shown until a worker ends."""
+        src, dst, rules, policy = self.src, self.dst, self.rules, self.policy
+        if src is None or dst is None:
+            self._evaluator.cancel()
+            self._verdict_done(None)
+            return
+        background = (len(self.diff.rows) if self.diff is not None else 0) > SYNC_ROWS
+        if background and new_diff and self.verdict is not None:
+            self._verdict_done(None)
+        self._evaluator.run(lambda: evaluate(src, dst, rules, policy), self._verdict_done,
+                            self._verdict_failed, background=background)
+
+    def _verdict_done(self, verdict: Verdict | None) -> None:
+        self.verdict, self.verdict_error = verdict, None
+        self.verdictChanged.emit()
+
+    def _verdict_failed(self, exc: Exception) -> None:
+        log.error("evaluating the verdict failed: %s", exc, exc_info=exc)
+        self.verdict, self.verdict_error = None, exc
+        self.verdictChanged.emit()
 
     # -- worker results -----------------------------------------------------------------------
     def _current(self, serial: int) -> bool:
@@ -157,3 +260,4 @@ class Session(QObject):
         self.src, self.dst, self.diff = result.src, result.dst, result.diff
         self.sourcesChanged.emit()
         self.diffChanged.emit()
+        self.evaluate(new_diff=True)

@@ -1,10 +1,11 @@
 """The one place the window keeps what it remembers between runs.
 
 Preferences a user would carry to another machine (recent pairs, last directory) live in the
-config dir; window geometry and dock layout in the state dir (platformdirs picks both per
-platform). Both are small JSON files written atomically (temp file + rename), so a crash
-mid-write never leaves a half file. ``CPREG_EXPLORER_SETTINGS_DIR`` (or the constructor's
-arguments) redirects both, which is how tests keep away from the real user's files.
+config dir; window geometry, dock layout and the autosaved session (``autosave_path``) in
+the state dir (platformdirs picks both per platform). All are small JSON files written
+atomically (temp file + rename), so a crash mid-write never leaves a half file.
+``CPREG_EXPLORER_SETTINGS_DIR`` (or the constructor's arguments) redirects both, which is how
+tests keep away from the real user's files.
 """
 
 from __future__ import annotations
@@ -68,6 +69,17 @@ class Settings:
         self._state["geometry"] = base64.b64encode(geometry).decode("ascii")
         self._state["state"] = base64.b64encode(state).decode("ascii")
         _write(self.state_path, self._state)
+
+    # -- autosaved session (state) ------------------------------------------------------
+    def autosave_dir(self) -> Path:
+        """Where sessions are autosaved (app.model.session_file names the files)."""
+        return self.state_path.parent
+
+    def autosave_path(self, pid: int | None = None) -> Path:
+        """This process's autosave file (``pid`` for another process's)."""
+        from ..model.session_file import autosave_name
+
+        return self.autosave_dir() / autosave_name(os.getpid() if pid is None else pid)
 
     def _save_config(self) -> None:
         _write(self.config_path, self._config)

@@ -35,13 +35,17 @@ def test_sorting_by_status_puts_unexpected_first(loaded):
 
 def test_annotations_fill_the_rule_column_and_tolerate_rows(qtbot, loaded, expected):
     view, session = loaded.view, loaded.session
-    assert view.isColumnHidden(Column.RULE)  # no rules yet: no empty column
     target = next(r for r in expected.rows if r.status is Status.UNEXPECTED)
+    row = expected.rows.index(target)
+    # Before any rule, the verdict already flags the blocking rows in the Rule column.
+    assert not view.isColumnHidden(Column.RULE)
+    assert loaded.model.index(row, Column.RULE).data() == "blocks the migration"
+    session.set_annotations({})
+    assert view.isColumnHidden(Column.RULE)  # nothing to say: no empty column
     session.set_annotations({(target.vcpu, target.id): RowNote("not-on-both-ends", True,
                                                                "tolerated by rule 1")})
     assert not view.isColumnHidden(Column.RULE)
     model = loaded.model
-    row = expected.rows.index(target)
     assert model.index(row, Column.RULE).data() == "not-on-both-ends"
     assert model.index(row, Column.STATUS).data() == "Tolerated"
     assert model.counts()["tolerated"] == 1

@@ -67,6 +67,12 @@ def load(path: str, *, progress=None) -> RegisterSet:
     return detect(path).read(os.fspath(path), progress=progress)
 
 
+def describes_both_sides(path: str) -> bool:
+    """Whether ``path`` names both sides of a migration (``load_pair`` would read it): only
+    the file's first bytes are read. FormatError when it cannot be opened or is empty."""
+    return detect(path).read_pair is not None
+
+
 def load_pair(path: str, *, progress=None) -> tuple[RegisterSet, RegisterSet] | None:
     """(incoming, destination) when ONE file describes both sides (a QEMU destination log);
     None for every other source, which the caller then loads with ``load``.

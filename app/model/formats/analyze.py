@@ -21,6 +21,7 @@ FORMAT = "analyze-migration"
 _SECTION_KEY = re.compile(r'^\s*\{\s*"(?P<name>[^"]+) \((?P<id>\d+)\)"\s*:\s*\{')
 _KEY = re.compile(r"^(?P<name>.+) \((?P<id>\d+)\)$")
 MAX_CPREGS = 65536
+MAX_VCPUS = 4096
 
 
 def sniff(head: bytes) -> str | None:
@@ -48,6 +49,10 @@ def read_analyze_json(path: str, *, progress=None) -> RegisterSet:
             raise DumpError(f"key {key!r} is not a section name", path=path,
                             line=line_of(text, f'"{key}"'), expected='"<idstr> (<section id>)"')
         if m.group("name") == "cpu":
+            if len(cpus) == MAX_VCPUS:
+                raise DumpError(f"more than {MAX_VCPUS} cpu sections", path=path,
+                                line=line_of(text, f'"{key}"'),
+                                expected=f"at most {MAX_VCPUS} vCPUs")
             cpus.append(_cpu(text, path, key, body, len(cpus)))
     if not cpus:
         raise DumpError("no \"cpu (N)\" section", path=path, line=1,

@@ -23,7 +23,9 @@ from .textfile import build_vcpus, first_significant, head_text, parse_int, read
 FORMAT = "csv-dump"
 _COLUMNS = {"vcpu": "vcpu", "cpu": "vcpu", "id": "id", "register": "id", "reg": "id",
             "name": "name", "value": "value", "val": "value"}
-_ROW = re.compile(r'^\s*"?[^",\s][^",]*"?\s*,\s*"?(?:0[xX][0-9a-fA-F_]+|\d+)?"?\s*$')
+# Possessive *+ where a run of spaces could be split two ways: backtracking over every split
+# made sniffing a line of 40,000 spaces take 1.5 s (quadratic).
+_ROW = re.compile(r'^\s*"?[^",\s][^",]*+"?\s*,\s*+"?(?:0[xX][0-9a-fA-F_]+|\d+)?"?\s*$')
 
 
 def _header(fields: list[str]) -> dict[str, int] | None:
@@ -55,7 +57,7 @@ def read_csv_dump(path: str, *, progress=None) -> RegisterSet:
     rows = csv.reader(io.StringIO(text))
     cols: dict[str, int] | None = None
     cpus: dict[int, dict[int, int | None]] = {}
-    for fields in rows:
+    for fields in _rows(rows, path):
         number = rows.line_num
         if not fields or not "".join(fields).strip() or fields[0].lstrip().startswith("#"):
             continue
@@ -71,9 +73,21 @@ def read_csv_dump(path: str, *, progress=None) -> RegisterSet:
         _row(fields, cols, cpus, path, number)
     if not cpus:
         raise DumpError("no register rows", path=path, line=1, expected="id,value rows")
-    vcpus = build_vcpus(cpus)
+    vcpus = build_vcpus(cpus, path, rows.line_num)
     ids = [i for c in vcpus for i in c.ids]
     return RegisterSet(Provenance(path=path, format=FORMAT, accel=guess_accel(ids)), vcpus)
+
+
+def _rows(rows, path: str):
+    """The csv reader's rows; its syntax errors (NUL, stray quotes) as DumpErrors."""
+    while True:
+        try:
+            yield next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DumpError(f"unreadable CSV: {exc}", path=path, line=max(1, rows.line_num),
+                            expected="comma-separated id,value rows") from None
 
 
 def _row(fields, cols, cpus, path: str, number: int) -> None:

@@ -17,6 +17,7 @@ import os
 from .. import regid
 from ..errors import DumpError
 from ..register_set import ACCEL_KVM, Provenance, RegisterSet, VCpu
+from .migstream import MAX_CPREGS
 from .textfile import head_text, line_of, load_json, read_text
 
 FORMAT = "firecracker-template"
@@ -74,6 +75,10 @@ def read_firecracker(path: str, *, progress=None) -> RegisterSet:
     if not isinstance(mods, list):
         raise DumpError("reg_modifiers is not a list", path=path,
                         line=line_of(text, '"reg_modifiers"'), expected="a list of modifiers")
+    if len(mods) > MAX_CPREGS:
+        raise DumpError(f"{len(mods)} reg_modifiers", path=path,
+                        line=line_of(text, '"reg_modifiers"'),
+                        expected=f"at most {MAX_CPREGS} registers")
     regs: dict[int, int | None] = {}
     cursor = 0
     for n, mod in enumerate(mods):

@@ -84,6 +84,7 @@ def read_gdb_registers(path: str, *, progress=None) -> RegisterSet:
     regs: dict[int, int | None] = {}
     unmapped: list[str] = []
     views = 0
+    number = 1
     for number, raw in enumerate(read_text(path).splitlines(), start=1):
         line = raw.strip()
         if not line or _SKIP.match(line):
@@ -107,7 +108,7 @@ def read_gdb_registers(path: str, *, progress=None) -> RegisterSet:
         regs[reg_id] = value
     if not regs:
         raise DumpError("no register gdb printed maps to a register id", path=path,
-                        expected="gdb 'info all-registers' output of an AArch64 CPU")
+                        line=number, expected="gdb 'info all-registers' output of an AArch64 CPU")
     ids = tuple(sorted(regs))
     notes = ["gdb prints the current thread only: read as vCPU 0",
              "accelerator unknown: timer names map to their architectural encodings",
@@ -125,7 +126,11 @@ def _value(name: str, rest: str, path: str, number: int, size_bits: int) -> int 
     if m is None:
         raise DumpError(f"{name}: no value in {rest[:40]!r}", path=path, line=number,
                         expected="0x... (vector registers: {..., q = {u = {0x...}}})")
-    value = int(m.group(1), 0)
+    try:
+        value = int(m.group(1), 0)
+    except ValueError:  # "0123" (leading zero) or more than 4300 digits
+        raise DumpError(f"{name}: value {m.group(1)[:24]!r} is not a number", path=path,
+                        line=number, expected="0x... or decimal") from None
     if value < 0:
         value += 1 << size_bits  # gdb's natural column may be signed; the raw one never is
     if not 0 <= value < 1 << size_bits:

@@ -69,7 +69,7 @@ def read_json_dump(path: str, *, progress=None) -> RegisterSet:
     else:
         raise DumpError("JSON holds no register list (is it diff --json or a rule file?)",
                         path=path, line=1, expected=SHAPES)
-    vcpus = build_vcpus(loader.cpus)
+    vcpus = build_vcpus(loader.cpus, path, text.count("\n") + 1)
     ids = [i for c in vcpus for i in c.ids]
     src = source if isinstance(source, dict) else {}
     notes = ()

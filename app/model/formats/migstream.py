@@ -14,6 +14,7 @@ from ..errors import FormatError, StreamError
 from ..register_set import ACCEL_UNKNOWN, DeviceInfo, Provenance, RegisterSet, VCpu, guess_accel
 from . import structs as S
 from .configuration import Configuration, read_configuration
+from .cpu_state_read import read_cpu_state
 from .cursor import Cursor
 from .ramwalk import walk_iterative
 from .sections import Section, locate_from_vmdesc, walk_sections
@@ -65,18 +66,21 @@ def _read(cur: Cursor, force_walk: bool) -> RegisterSet:
         walk_iterative(cur, conf.page_size or (vm.page_size if vm else None) or 4096,
                        conf.capabilities)
         sections = walk_sections(cur, vm)
-    vcpus = _vcpus(cur, sections)
+    decoded: dict[int, dict] = {}
+    vcpus = _vcpus(cur, sections, decoded)
     ids = vcpus[0].ids if vcpus else ()
+    accel = guess_accel(ids) if ids else ACCEL_UNKNOWN
     return RegisterSet(
         provenance=Provenance(
             path=cur.path, format=FORMAT, machine=conf.machine,
             writer=recognise_writer(vm, sections),
-            accel=guess_accel(ids) if ids else ACCEL_UNKNOWN,
+            accel=accel,
             page_size=conf.page_size or (vm.page_size if vm else None),
             devices=tuple(_device_info(s) for s in sections),
             notes=tuple(notes),
         ),
         vcpus=tuple(sorted(vcpus, key=lambda c: c.index)),
+        cpu_state=read_cpu_state(cur, sections, decoded, accel),
     )
 
 
@@ -91,7 +95,9 @@ def _device_info(sec: Section) -> DeviceInfo:
     return DeviceInfo(sec.name, sec.instance_id, sec.version, subs, sec.offset)
 
 
-def _vcpus(cur: Cursor, sections: list[Section]) -> list[VCpu]:
+def _vcpus(cur: Cursor, sections: list[Section], decoded: dict[int, dict]) -> list[VCpu]:
+    """Every cpu section's cpreg arrays; ``decoded`` receives each section's decoded fields
+    (vmdesc streams) for the state outside the cpreg arrays."""
     cpus = [s for s in sections if s.name == "cpu"]
     if not cpus:
         raise cur.error("the stream has no 'cpu' section (is it an Arm guest?)", offset=8)
@@ -103,21 +109,23 @@ def _vcpus(cur: Cursor, sections: list[Section]) -> list[VCpu]:
         if sec.instance_id in seen:
             raise cur.error(f"two cpu sections for vCPU {sec.instance_id}", offset=sec.offset)
         seen.add(sec.instance_id)
-        out.append(_cpu(cur, sec))
+        out.append(_cpu(cur, sec, decoded))
     return out
 
 
-def _cpu(cur: Cursor, sec: Section) -> VCpu:
+def _cpu(cur: Cursor, sec: Section, decoded: dict[int, dict]) -> VCpu:
     cur.seek(sec.body_offset, "cpu section")
     data = cur.read(sec.body_size, "cpu section body")
     if sec.desc is not None:
         values, _ = decode_body(sec.desc.body, data, 0, sec.body_offset)
+        decoded[sec.instance_id] = values
         count = values.get("cpreg_vmstate_array_len")
         ids = values.get("cpreg_vmstate_indexes")
         vals = values.get("cpreg_vmstate_values")
-        if not isinstance(count, int) or ids is None or vals is None:
+        if not isinstance(count, int) or not _u64_array(ids) or not _u64_array(vals):
             raise cur.error(f"cpu section of vCPU {sec.instance_id} has no cpreg arrays",
-                            offset=sec.offset, expected="cpreg_vmstate_* fields")
+                            offset=sec.offset, expected="cpreg_vmstate_* fields: an int32 "
+                            "count and two uint64 arrays")
     else:
         ids, vals, count = _cpu_without_vmdesc(cur, sec, data)
     if not 0 <= count <= MAX_CPREGS or len(ids) != count or len(vals) != count:
@@ -125,6 +133,13 @@ def _cpu(cur: Cursor, sec: Section) -> VCpu:
                         f"{len(ids)} indexes / {len(vals)} values", offset=sec.body_offset,
                         expected=f"0..{MAX_CPREGS} and equal array lengths")
     return VCpu(sec.instance_id, tuple(ids), tuple(vals))
+
+
+def _u64_array(values) -> bool:
+    """Whether a decoded field is an array of u64 (a vmdesc may give the cpreg fields any
+    type; ids and values must be what QEMU sends)."""
+    return isinstance(values, tuple) and all(type(v) is int and 0 <= v < 1 << 64
+                                             for v in values)
 
 
 def _cpu_without_vmdesc(cur: Cursor, sec: Section, data: bytes):

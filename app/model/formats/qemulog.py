@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from ..errors import DumpError, FormatError
 from ..register_set import ACCEL_KVM, ACCEL_UNKNOWN, Provenance, RegisterSet, guess_accel
 from . import qemulog_messages as M
+from .migstream import MAX_VCPUS
 from .textfile import build_vcpus, head_text, read_text
 
 FORMAT = "qemu-log"
@@ -109,8 +110,10 @@ class _Parser:
         self.pending_count: tuple[int, int] | None = None
         self.kvm = False
         self.matched = 0
+        self.lines = 1
 
     def feed(self, number: int, line: str) -> None:
+        self.lines = number  # the last line read, where "nothing found" errors point
         fam, m = _match(line)
         if fam is None:
             return
@@ -136,7 +139,10 @@ class _Parser:
 
     def _reg(self, m) -> int:
         if m.groupdict().get("id"):
-            return int(m.group("id"), 16)
+            reg = int(m.group("id"), 16)
+            if reg >> 64:  # read_log_pair turns this into a DumpError with the line
+                raise ValueError(f"register id {m.group('id')[:20]} does not fit 64 bits")
+            return reg
         return M.register_from_text(m.group("reg"))
 
     def _side(self, fam, m, _count) -> None:
@@ -195,7 +201,10 @@ class _Parser:
             self.notes["both"].append(f"failed loading device {m.group('dev')!r} "
                                       f"instance {m.group('n')}")
             return
-        self.blocks[-1].vcpu = int(m.group("n"), 0)
+        vcpu = int(m.group("n"), 0)
+        if not 0 <= vcpu < MAX_VCPUS:  # read_log_pair reports it with the line
+            raise ValueError(f"vCPU index {m.group('n')[:20]} is out of range")
+        self.blocks[-1].vcpu = vcpu
         self.blocks.append(_Block())
 
     def _machine(self, fam, m, _count) -> None:
@@ -209,7 +218,7 @@ class _Parser:
 
     def finish(self) -> LogPair:
         if not self.matched:
-            raise DumpError("no QEMU migration messages found", path=self.path,
+            raise DumpError("no QEMU migration messages found", path=self.path, line=self.lines,
                             expected="a QEMU destination log (stderr of -incoming)")
         cpus = {"src": {}, "dst": {}}
         notes = {"src": [], "dst": []}
@@ -240,5 +249,5 @@ class _Parser:
                 writer=writer if side == "dst" else None, accel=accel,
                 notes=tuple([f"{head}; this is the {label}"] + notes[side]
                             + self.notes[side] + self.notes["both"]))
-            sides[side] = RegisterSet(prov, build_vcpus(cpus[side]))
+            sides[side] = RegisterSet(prov, build_vcpus(cpus[side], self.path, self.lines))
         return LogPair(sides["src"], sides["dst"])

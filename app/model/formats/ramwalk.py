@@ -167,8 +167,13 @@ def _block_list(cur: Cursor, total: int, mapped_ram: bool, capabilities) -> None
             if head["version"] > S.MAPPED_RAM_HDR_VERSION:
                 raise cur.error(f"mapped-ram header version {head['version']} is newer than "
                                 f"{S.MAPPED_RAM_HDR_VERSION}", offset=start)
+            end = head["pages_offset"] + block["used_length"]
+            if head["pages_offset"] and end < cur.pos:  # going back would loop forever
+                raise cur.error(f"mapped-ram pages of block {block['idstr']!r} end at {end}, "
+                                "before the block's own header", offset=start,
+                                expected="a page area after the header")
             if head["pages_offset"]:
-                cur.seek(head["pages_offset"] + block["used_length"], "mapped-ram page area")
+                cur.seek(end, "mapped-ram page area")
         seen += block["used_length"]
         if block["used_length"] == 0 and not block["idstr"]:
             raise cur.error("empty RAM block entry", offset=start)

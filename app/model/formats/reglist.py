@@ -21,6 +21,7 @@ from functools import lru_cache
 from .. import regdb, regid
 from ..errors import DumpError, FormatError
 from ..register_set import ACCEL_KVM, ACCEL_TCG, Provenance, RegisterSet, VCpu
+from .migstream import MAX_CPREGS
 from .textfile import head_text, read_text
 
 FORMAT = "kvm-reg-list"
@@ -86,6 +87,7 @@ def read_reg_list(path: str, *, progress=None) -> RegisterSet:
     ids: dict[int, int] = {}
     sublists: list[str] = []
     in_comment = False
+    number = 1
     for number, raw in enumerate(read_text(path).splitlines(), start=1):
         line = raw.strip()
         if in_comment:  # inside a multi-line /* ... */ block
@@ -100,24 +102,49 @@ def read_reg_list(path: str, *, progress=None) -> RegisterSet:
         if decl:
             sublists.append(decl.group("name"))
             continue
-        m = _ENTRY.match(line)
-        if m is None:
+        expr = _entry_expr(line)
+        if expr is None:
             raise DumpError(f"not a register list entry: {line[:60]!r}", path=path, line=number,
                             expected="a register expression ending in ',' such as "
                                      "ARM64_SYS_REG(3, 0, 0, 0, 0),")
-        reg_id = _expression(m.group("expr"), path, number)
+        reg_id = _expression(expr, path, number)
         if reg_id in ids:
             raise DumpError(f"{regid.format_id(reg_id)} is listed twice (first on line "
                             f"{ids[reg_id]})", path=path, line=number, expected="each id once")
+        if len(ids) >= MAX_CPREGS:
+            raise DumpError(f"more than {MAX_CPREGS} registers", path=path, line=number,
+                            expected=f"at most {MAX_CPREGS} registers")
         ids[reg_id] = number
     if not ids:
-        raise DumpError("no register entries", path=path, expected="ARM64_SYS_REG(...), lines")
+        raise DumpError("no register entries", path=path, line=number,
+                        expected="ARM64_SYS_REG(...), lines")
     notes = ["a KVM register list: registers without values"]
     if sublists:
         notes.append("sublists: " + ", ".join(sublists))
     order = tuple(sorted(ids))
     return RegisterSet(Provenance(path=path, format=FORMAT, accel=ACCEL_KVM, notes=tuple(notes)),
                        (VCpu(0, order, (None,) * len(order)),))
+
+
+def _entry_expr(line: str) -> str | None:
+    """EXPR of a stripped ``EXPR,`` or ``EXPR, /* comment */`` line, else None.
+
+    The first comma followed by nothing but an optional comment ends EXPR (which has commas
+    of its own). String scans, not ``^(.*?)\\s*,``: that regex backtracks quadratically on a
+    long run of spaces, and a list is user input.
+    """
+    if not line or line[0] == "/":
+        return None
+    at = line.find(",", 1)
+    while at >= 0:
+        rest = at + 1
+        while rest < len(line) and line[rest].isspace():
+            rest += 1
+        if rest == len(line) or (line.startswith("/*", rest) and line.endswith("*/")
+                                 and len(line) - rest >= 4):
+            return line[:at].rstrip()
+        at = line.find(",", at + 1)
+    return None
 
 
 def _expression(expr: str, path: str, number: int) -> int:

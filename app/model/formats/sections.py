@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from . import structs as S
 from .cursor import Cursor
-from .vmdesc import DeviceDesc, VmDesc, body_size
+from .vmdesc import MAX_DEVICES, DeviceDesc, VmDesc, body_size
 
 FOOTER_SIZE = 5
 
@@ -99,6 +99,9 @@ def walk_sections(cur: Cursor, vm: VmDesc | None) -> list[Section]:
         if kind != S.QEMU_VM_SECTION_FULL:
             raise cur.error(f"unexpected record type 0x{kind:02x} among device sections",
                             offset=start, expected="SECTION_FULL (0x04) or EOF (0x00)")
+        if len(out) >= MAX_DEVICES:
+            raise cur.error(f"more than {MAX_DEVICES} device sections", offset=start,
+                            expected=f"at most {MAX_DEVICES} devices")
         head = cur.parse(S.SectionFullHeader, "section header")
         desc = descs[len(out)] if len(out) < len(descs) else None
         if vm is not None and (desc is None or (desc.name, desc.instance_id)
@@ -141,14 +144,21 @@ def _find_footer(cur: Cursor, section_id: int, limit: int = 64 << 20) -> int:
     printable name, or EOF). Without section footers there is nothing to find.
     """
     body = cur.pos
-    data = cur.f.read(min(limit, cur.size - body))
+    rest = min(limit, cur.size - body)
     marker = bytes((S.QEMU_VM_SECTION_FOOTER,)) + section_id.to_bytes(4, "big")
-    pos = data.find(marker)
-    while pos >= 0:
-        nxt = data[pos + FOOTER_SIZE:pos + FOOTER_SIZE + 11]
-        if nxt[:1] == b"\x00" or _plausible_header(nxt):
-            return pos
-        pos = data.find(marker, pos + 1)
+    window = 256  # grown x16: reading the whole rest for every section would be quadratic
+    while True:
+        cur.f.seek(body)
+        data = cur.f.read(min(window, rest))
+        pos = data.find(marker)
+        while pos >= 0:
+            nxt = data[pos + FOOTER_SIZE:pos + FOOTER_SIZE + 11]
+            if nxt[:1] == b"\x00" or _plausible_header(nxt):
+                return pos
+            pos = data.find(marker, pos + 1)
+        if window >= rest:
+            break
+        window *= 16
     raise cur.error(f"no footer for section {section_id} (a stream without vmdesc is readable "
                     "only with section footers)", offset=body)
 

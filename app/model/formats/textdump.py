@@ -21,7 +21,7 @@ FORMAT = "text-dump"
 _VCPU = re.compile(r"^\s*(?:\[\s*vcpu\s+(\d+)\s*\]|vcpu\s+(\d+)\s*:)\s*$", re.IGNORECASE)
 # The value is the last whitespace-separated token when it is a number; everything before it
 # is the register (register forms such as "p15, 0, c1, c0, 0" contain spaces themselves).
-_VALUE = re.compile(r"^(?P<reg>.*?)(?:\s*[=:]\s*|\s+)(?P<val>0[xX][0-9a-fA-F_]+|\d+)$")
+_NUMBER = re.compile(r"0[xX][0-9a-fA-F_]+|\d+")
 MAX_LINES = 4_000_000
 
 
@@ -91,12 +91,11 @@ def _register_and_value(regid, line: str, path: str, number: int):
         return regid.parse_register(line), line, None
     except FormatError:
         pass
-    m = _VALUE.match(line)
-    reg_text = m.group("reg").strip() if m else line
-    if not m or not reg_text:
+    split = _split_value(line)
+    if split is None:
         reg_text, value = line, None
     else:
-        digits = m.group("val").replace("_", "")
+        reg_text, digits = split[0], split[1].replace("_", "")
         try:  # "0123" (base-0 forbids leading zeros), "0x_", 4300+ digits
             value = int(digits, 16 if digits[:2] in ("0x", "0X") else 10)
         except ValueError:
@@ -107,3 +106,20 @@ def _register_and_value(regid, line: str, path: str, number: int):
     except FormatError as exc:
         raise DumpError(f"cannot read register {reg_text!r}: {exc.message}",
                         path=path, line=number) from None
+
+
+def _split_value(line: str) -> tuple[str, str] | None:
+    """(register, number) when the line ends in a number after whitespace, ``=`` or ``:``.
+
+    Done with string scans, not one regex: ``.*?`` followed by ``\\s+`` backtracks
+    quadratically on a long run of spaces, and a dump line is user input.
+    """
+    cut = len(line) - 1
+    while cut >= 0 and not (line[cut].isspace() or line[cut] in "=:"):
+        cut -= 1
+    if cut < 0 or not _NUMBER.fullmatch(line, cut + 1):
+        return None
+    reg = line[:cut + 1].rstrip()
+    if reg.endswith(("=", ":")):
+        reg = reg[:-1].rstrip()
+    return (reg, line[cut + 1:]) if reg else None

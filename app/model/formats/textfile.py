@@ -15,6 +15,7 @@ from typing import Iterator
 
 from ..errors import DumpError
 from ..register_set import VCpu
+from .migstream import MAX_CPREGS, MAX_VCPUS
 
 MAX_TEXT_BYTES = 256 << 20  # far above any real dump; stops a wrong file from eating memory
 
@@ -75,7 +76,7 @@ def load_json(text: str, path: str):
                         line=text.count("\n", 0, at) + 1, expected="a register dump") from None
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]|\d{4000,}')
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]|(?<!\d)\d{4000,}')
 
 
 def _json_trouble(text: str, depth_limit: int = 500) -> int:
@@ -94,10 +95,18 @@ def _json_trouble(text: str, depth_limit: int = 500) -> int:
     return 0
 
 
-def line_of(text: str, needle: str, start: int = 0) -> int | None:
-    """1-based line of the first ``needle`` at or after ``start`` (to locate JSON keys)."""
+def line_of(text: str, needle: str, start: int = 0) -> int:
+    """1-based line of the first ``needle`` at or after ``start`` (to locate JSON keys).
+
+    A key the file spells with escapes (``"\\u00e9"``) is searched in that spelling too;
+    when neither is found the line of ``start`` is the closest known place, so an error
+    always carries a line.
+    """
     at = text.find(needle, start)
-    return None if at < 0 else text.count("\n", 0, at) + 1
+    if at < 0:
+        at = text.find(json.dumps(needle[1:-1]) if needle[:1] == '"' == needle[-1:] else needle,
+                       start)
+    return text.count("\n", 0, at if at >= 0 else max(0, min(start, len(text)))) + 1
 
 
 def parse_int(text: object) -> int | None:
@@ -114,8 +123,21 @@ def parse_int(text: object) -> int | None:
         return None
 
 
-def build_vcpus(cpus: dict[int, dict[int, int | None]]) -> tuple[VCpu, ...]:
-    """Per-vCPU {id: value} dicts as VCpus sorted by index, each list sorted by id like QEMU's."""
+def build_vcpus(cpus: dict[int, dict[int, int | None]], path: str | None = None,
+                line: int = 1) -> tuple[VCpu, ...]:
+    """Per-vCPU {id: value} dicts as VCpus sorted by index, each list sorted by id like QEMU's.
+
+    Refuses the inputs beyond the documented bounds (a DumpError at ``line``, where the caller
+    stopped reading): a vCPU index outside 0..MAX_VCPUS-1 or more than MAX_CPREGS registers.
+    """
+    bad = next((i for i in cpus if not 0 <= i < MAX_VCPUS), None)
+    if bad is not None:
+        raise DumpError(f"vCPU index {bad} is out of range", path=path, line=line,
+                        expected=f"at most {MAX_VCPUS} vCPUs, numbered 0..{MAX_VCPUS - 1}")
+    big = next((i for i, regs in cpus.items() if len(regs) > MAX_CPREGS), None)
+    if big is not None:
+        raise DumpError(f"vCPU {big} has {len(cpus[big])} registers", path=path, line=line,
+                        expected=f"at most {MAX_CPREGS} per vCPU")
     out = []
     for index in sorted(cpus):
         regs = cpus[index]

@@ -30,6 +30,9 @@ class FieldDesc:
     size: int  # bytes per element
     array_len: int | None = None
     struct: "StructDesc | None" = None
+    # QEMU describes an array of structs as one entry per element, each with its "index"
+    # (arm_gicv3's per-CPU "cpu" array); None for every other field.
+    index: int | None = None
 
     @property
     def count(self) -> int:
@@ -89,7 +92,19 @@ def _struct(obj, depth: int = 0) -> StructDesc:
         raise ValueError(f"structs nested more than {MAX_NESTING} deep")
     fields = tuple(_field(f, depth) for f in _list(obj, "fields"))
     subs = tuple(_struct(s, depth + 1) for s in _list(obj, "subsections"))
+    for sub in subs:
+        _stream_name(sub.name)
     return StructDesc(str(obj["vmsd_name"]), _int(obj, "version", 0), fields, subs)
+
+
+def _stream_name(name: str) -> str:
+    """A name the stream spells as u8 length + latin-1 bytes (section idstr, subsection)."""
+    try:
+        if len(name.encode("latin1")) <= 255:
+            return name
+    except UnicodeEncodeError:
+        pass
+    raise ValueError(f"name {name[:40]!r} cannot appear in a stream (latin-1, 255 bytes)")
 
 
 def _field(obj, depth: int) -> FieldDesc:
@@ -97,14 +112,16 @@ def _field(obj, depth: int) -> FieldDesc:
         raise ValueError(f"a field description is a {type(obj).__name__}, not an object")
     nested = _struct(obj["struct"], depth + 1) if "struct" in obj else None
     return FieldDesc(str(obj["name"]), str(obj["type"]), _int(obj, "size"),
-                     _int(obj, "array_len", None, MAX_ARRAY_LEN), nested)
+                     _int(obj, "array_len", None, MAX_ARRAY_LEN), nested,
+                     _int(obj, "index", None, MAX_ARRAY_LEN))
 
 
 def _device(dev) -> DeviceDesc:
     if not isinstance(dev, dict) or "name" not in dev:
         raise ValueError("device entry without a name")
     try:
-        return DeviceDesc(str(dev["name"]), _int(dev, "instance_id", 0, 0xFFFFFFFF), _struct(dev))
+        return DeviceDesc(_stream_name(str(dev["name"])), _int(dev, "instance_id", 0, 0xFFFFFFFF),
+                          _struct(dev))
     except (KeyError, ValueError) as exc:
         raise ValueError(f"device {dev['name']!r}: {_why(exc)}") from None
 

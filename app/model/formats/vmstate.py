@@ -1,7 +1,8 @@
 """Decode a device section body with its vmdesc description into plain Python values.
 
 Scalars become ints, scalar arrays tuples of ints, anything we have no decoder for (buffers,
-PCI config space, unused padding) stays bytes, nested structs and subsections become dicts.
+PCI config space, unused padding) stays bytes, nested structs and subsections become dicts,
+and an array of structs described element by element (vmdesc "index") a list of dicts.
 Every value is checked against the bytes actually available, so a vmdesc that disagrees with
 the stream raises StreamError at the offset where they part.
 """
@@ -33,7 +34,14 @@ def decode_body(desc: StructDesc, data: bytes, offset: int, base: int,
         if end > len(data):
             raise StreamError(f"field {desc.name}.{field.name} runs past its section",
                               offset=base + offset, expected=f"{field_size(field)} bytes")
-        values[field.name] = _decode_field(field, data, offset, base, budget)
+        value = _decode_field(field, data, offset, base, budget)
+        if field.index is None:
+            values[field.name] = value
+        else:  # one element of an array of structs: collect them in stream order
+            items = values.get(field.name)
+            if not isinstance(items, list):
+                items = values[field.name] = []
+            items.append(value)
         offset = end
     for sub in desc.subsections:
         offset = _expect_subsection(sub, data, offset, base)

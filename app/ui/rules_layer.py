@@ -1,0 +1,148 @@
+"""The rules and verdict layer, plugged into the explorer window by ``install_rules(window)``.
+
+It adds the verdict banner (``add_banner``), the rules dock (``add_side_panel``), the rule
+items of the row context menu and details panel (RuleActions), Edit → Undo/Redo over a
+QUndoStack (RuleEditor), Edit → Add rule / Suggest rules, File → Open rules / Save rules /
+Save rules as / Export, and keeps every view in step with the session: each new verdict
+re-colours the rows (``set_annotations``), refreshes the banner and the panel's row counts.
+The window only creates the layer and asks it before closing (``files.close_allowed``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QPushButton
+
+from ..model.commands import AddRules
+from ..model.policy import default_policy
+from ..model.verdict_summary import summarize
+from .annotations import row_notes
+from .export_dialog import ExportDialog
+from .rule_actions import RuleActions
+from .rule_files import RuleFiles
+from .rule_undo import RuleEditor
+from .rules_panel import RulesPanel, select_register_row
+from .suggest_dialog import SuggestDialog
+from .verdict_banner import VerdictBanner
+
+SUGGEST_KEYS = "Ctrl+Shift+G"  # Ctrl+Shift+S is Swap sides
+ADD_RULE_KEYS = "Ctrl+R"
+
+
+class RulesLayer:
+    def __init__(self, window):
+        self.window = w = window
+        self.session = s = window.session
+        self.summary = None  # verdict_summary.Summary of the current verdict
+        self.suggest_dialog: SuggestDialog | None = None
+        self.export_dialog: ExportDialog | None = None
+        self.editor = RuleEditor(s, w)
+        self.actions = RuleActions(w, self.editor)
+        self.files = RuleFiles(w, self.editor)
+        self.banner = VerdictBanner()
+        w.add_banner(self.banner)
+        self.banner.policyChosen.connect(s.set_policy)
+        self.banner.suggestRequested.connect(self.suggest)
+        self.panel = RulesPanel()
+        self.dock = w.add_side_panel(self.panel, "Rules", "rulesDock")
+        self._wire_panel()
+        self._build_actions()
+        s.verdictChanged.connect(self._verdict_changed)
+        s.rulesChanged.connect(self._rules_changed)
+        self._rules_changed()
+
+    def _wire_panel(self) -> None:
+        p, a = self.panel, self.actions
+        p.editRequested.connect(a.edit_rule)
+        p.removeRequested.connect(lambda rule: a.remove_rule(rule.register))
+        p.ruleSelected.connect(lambda rule: select_register_row(self.window, rule.register))
+        p.model.enabledToggled.connect(a.set_enabled)
+        suggest = QPushButton("Suggest rules…")
+        suggest.clicked.connect(self.suggest)
+        p.extra.addWidget(suggest)
+
+    def _action(self, text: str, slot, keys=None) -> QAction:
+        action = QAction(text, self.window)
+        if keys is not None:
+            action.setShortcuts([QKeySequence(k) for k in (keys if isinstance(keys, list)
+                                                            else [keys])])
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        w, menus, stack = self.window, self.window.actions, self.editor.stack
+        Std = QKeySequence.StandardKey
+        self.undo = stack.createUndoAction(w, "&Undo")
+        self.undo.setShortcut(Std.Undo)
+        self.redo = stack.createRedoAction(w, "&Redo")
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.add_rule = self._action("&Add rule for the selected row…", self.row_menu,
+                                     ADD_RULE_KEYS)
+        self.suggest_action = self._action("S&uggest rules…", self.suggest, SUGGEST_KEYS)
+        self.open_rules = self._action("Open r&ules…", self.files.open_dialog)
+        self.save_rules = self._action("Save rules", self.files.save, Std.Save)
+        self.save_rules_as = self._action("Save rules &as…", self.files.save_as)
+        self.export = self._action("&Export…", self.export_rules, "Ctrl+E")
+        edit = menus.edit_menu
+        first = edit.actions()[0]
+        edit.insertActions(first, [self.undo, self.redo])
+        edit.insertSeparator(first)
+        edit.addSeparator()
+        edit.addActions([self.add_rule, self.suggest_action])
+        file = menus.file_menu
+        before = menus.quit
+        for action in (self.open_rules, self.save_rules, self.save_rules_as, self.export):
+            file.insertAction(before, action)
+        file.insertSeparator(before)
+
+    # -- keeping views in step ---------------------------------------------------------------
+    def _verdict_changed(self) -> None:
+        s = self.session
+        if s.verdict is None:
+            self.summary = None
+            if s.annotations:
+                s.set_annotations({})
+            if s.verdict_error is not None:
+                self.banner.show_error(s.verdict_error)
+            else:
+                self.banner.show_summary(None, s.policy, None)
+        else:
+            self.summary = summarize(s.verdict, s.rules, s.diff)
+            s.set_annotations(row_notes(self.summary, s.rules))
+            self.banner.show_summary(self.summary, s.policy, default_policy(s.dst)[0].name)
+        self._rules_changed()
+
+    def _rules_changed(self) -> None:
+        s = self.session
+        current = self.summary is not None and not s.evaluating
+        self.panel.set_rules(s.rules, self.summary.per_rule if current else None)
+        if s.evaluating:
+            self.banner.show_pending()
+        can_use_pair = s.src is not None and s.dst is not None
+        self.suggest_action.setEnabled(can_use_pair)
+
+    # -- gestures ---------------------------------------------------------------------------------
+    def row_menu(self) -> None:
+        """Ctrl+R: the current row's context menu, with its rule choices, at the row."""
+        if self.window.view.show_row_menu() is None:
+            self.window.statusBar().showMessage("Select a row first to add a rule for it.", 4000)
+
+    def suggest(self) -> SuggestDialog | None:
+        if self.session.src is None or self.session.dst is None:
+            return None
+        dialog = SuggestDialog(self.window, self.session)
+        dialog.rulesAccepted.connect(lambda rules: self.actions.run(AddRules(rules)))
+        self.suggest_dialog = dialog
+        dialog.open()
+        dialog.start()
+        return dialog
+
+    def export_rules(self) -> ExportDialog:
+        dialog = ExportDialog(self.window, self.session, self.window.settings.last_dir())
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
+
+def install_rules(window) -> RulesLayer:
+    return RulesLayer(window)
