@@ -107,59 +107,27 @@ LAYOUT_OF = {"PSTATE": "PSTATE", "SPSR_EL1": "PSTATE", "SPSR_EL2": "PSTATE",
              "SPSR_EL3": "PSTATE", "SPSR_EL12": "PSTATE", "SPSR_ABT": "SPSR_AA32",
              "SPSR_UND": "SPSR_AA32", "SPSR_IRQ": "SPSR_AA32", "SPSR_FIQ": "SPSR_AA32"}
 
-# GICv3 system registers: (op0, op1, CRn, CRm, op2) -> (name, layout or None).
-GIC_SYSREGS = {
-    (3, 0, 4, 6, 0): ("ICC_PMR_EL1", "ICC_PMR_EL1"),
-    (3, 0, 12, 8, 0): ("ICC_IAR0_EL1", None), (3, 0, 12, 8, 1): ("ICC_EOIR0_EL1", None),
-    (3, 0, 12, 8, 2): ("ICC_HPPIR0_EL1", None),
-    (3, 0, 12, 8, 3): ("ICC_BPR0_EL1", "ICC_BPRn_EL1"),
-    **{(3, 0, 12, 8, 4 + n): (f"ICC_AP0R{n}_EL1", None) for n in range(4)},
-    **{(3, 0, 12, 9, n): (f"ICC_AP1R{n}_EL1", None) for n in range(4)},
-    (3, 0, 12, 11, 1): ("ICC_DIR_EL1", None), (3, 0, 12, 11, 3): ("ICC_RPR_EL1", None),
-    (3, 0, 12, 11, 5): ("ICC_SGI1R_EL1", None), (3, 0, 12, 11, 6): ("ICC_ASGI1R_EL1", None),
-    (3, 0, 12, 11, 7): ("ICC_SGI0R_EL1", None),
-    (3, 0, 12, 12, 0): ("ICC_IAR1_EL1", None), (3, 0, 12, 12, 1): ("ICC_EOIR1_EL1", None),
-    (3, 0, 12, 12, 2): ("ICC_HPPIR1_EL1", None),
-    (3, 0, 12, 12, 3): ("ICC_BPR1_EL1", "ICC_BPRn_EL1"),
-    (3, 0, 12, 12, 4): ("ICC_CTLR_EL1", "ICC_CTLR_EL1"),
-    (3, 0, 12, 12, 5): ("ICC_SRE_EL1", "ICC_SRE_EL1"),
-    (3, 0, 12, 12, 6): ("ICC_IGRPEN0_EL1", "ICC_IGRPENn_EL1"),
-    (3, 0, 12, 12, 7): ("ICC_IGRPEN1_EL1", "ICC_IGRPENn_EL1"),
-    (3, 4, 12, 9, 5): ("ICC_SRE_EL2", "ICC_SRE_ELx"),
-    (3, 6, 12, 12, 4): ("ICC_CTLR_EL3", "ICC_CTLR_EL3"),
-    (3, 6, 12, 12, 5): ("ICC_SRE_EL3", "ICC_SRE_ELx"),
-    (3, 6, 12, 12, 7): ("ICC_IGRPEN1_EL3", "ICC_IGRPEN1_EL3"),
-    **{(3, 4, 12, 8, n): (f"ICH_AP0R{n}_EL2", None) for n in range(4)},
-    **{(3, 4, 12, 9, n): (f"ICH_AP1R{n}_EL2", None) for n in range(4)},
-    (3, 4, 12, 11, 3): ("ICH_EISR_EL2", None), (3, 4, 12, 11, 5): ("ICH_ELRSR_EL2", None),
-    **{(3, 4, 12, 12 + n // 8, n % 8): (f"ICH_LR{n}_EL2", "ICH_LRn_EL2") for n in range(16)},
-}
-
-# Private ids (regid.private_reg(number)) -> (name, layout or None).
-PRIVATE = {
-    0x0001: ("SP_EL3", None),  # env.sp_el[3]: SP_EL3 has no system register encoding
-    0x0100: ("GICR_CTLR", "GICR_CTLR"), 0x0101: ("GICR_STATUSR", "GICR_STATUSR"),
-    0x0102: ("GICR_STATUSR_S", "GICR_STATUSR"), 0x0103: ("GICR_WAKER", "GICR_WAKER"),
-    0x0104: ("GICR_PROPBASER", "GICR_PROPBASER"), 0x0105: ("GICR_PENDBASER", "GICR_PENDBASER"),
-    0x0106: ("GICR_IGROUPR0", "GICR_INTID_BITMAP"),
-    0x0107: ("GICR_ISENABLER0", "GICR_INTID_BITMAP"),
-    0x0108: ("GICR_ISPENDR0", "GICR_INTID_BITMAP"),
-    0x0109: ("GICR_ISACTIVER0", "GICR_INTID_BITMAP"),
-    0x010A: ("GICR_IGRPMODR0", "GICR_INTID_BITMAP"), 0x010B: ("GICR_NSACR", "GICR_NSACR"),
-    0x010C: ("GICR_INMIR0", "GICR_INTID_BITMAP"), 0x010D: ("GICR_VPROPBASER", None),
-    0x010E: ("GICR_VPENDBASER", None),
-    **{0x0110 + n: (f"GICR_IPRIORITYR{n}", "GICR_IPRIORITYR") for n in range(8)},
-    0x0120: ("QEMU_GICR_LEVEL", "GICR_INTID_BITMAP"),
-    0x0121: ("QEMU_GICR_EDGE_TRIGGER", "GICR_INTID_BITMAP"),
-    0x0122: ("QEMU_GICC_ACCESSIBLE", None),
-    0x0140: ("ICC_CTLR_EL1_S", "ICC_CTLR_EL1"), 0x0141: ("ICC_BPR1_EL1_S", "ICC_BPRn_EL1"),
-    0x0142: ("ICC_IGRPEN1_EL1_S", "ICC_IGRPENn_EL1"),
-    **{0x0144 + n: (f"ICC_AP1R{n}_EL1_S", None) for n in range(4)},
-    0x0200: ("GICC_CTLR", "GICC_CTLR"), 0x0201: ("GICC_PMR", "GICC_PMR"),
-    0x0202: ("GICC_BPR", "GICC_BPR"), 0x0203: ("GICC_ABPR", "GICC_BPR"),
-    0x0204: ("QEMU_GICC_RUNNING_PRIORITY", None), 0x0205: ("QEMU_GICC_CURRENT_PENDING", None),
-    **{0x0210 + n: (f"GICC_APR{n}", None) for n in range(4)},
-    **{0x0214 + n: (f"GICC_NSAPR{n}", None) for n in range(4)},
+# Layouts of the GIC / private-id registers; their ids live in app.model.state_ids, which the
+# stream reader uses directly (GIC_SYSREGS: name -> encoding, PRIVATE: name -> number).
+STATE_LAYOUT = {
+    "ICC_PMR_EL1": "ICC_PMR_EL1", "ICC_BPR0_EL1": "ICC_BPRn_EL1", "ICC_BPR1_EL1": "ICC_BPRn_EL1",
+    "ICC_CTLR_EL1": "ICC_CTLR_EL1", "ICC_SRE_EL1": "ICC_SRE_EL1",
+    "ICC_IGRPEN0_EL1": "ICC_IGRPENn_EL1", "ICC_IGRPEN1_EL1": "ICC_IGRPENn_EL1",
+    "ICC_SRE_EL2": "ICC_SRE_ELx", "ICC_CTLR_EL3": "ICC_CTLR_EL3", "ICC_SRE_EL3": "ICC_SRE_ELx",
+    "ICC_IGRPEN1_EL3": "ICC_IGRPEN1_EL3",
+    **{f"ICH_LR{n}_EL2": "ICH_LRn_EL2" for n in range(16)},
+    "GICR_CTLR": "GICR_CTLR", "GICR_STATUSR": "GICR_STATUSR", "GICR_STATUSR_S": "GICR_STATUSR",
+    "GICR_WAKER": "GICR_WAKER", "GICR_PROPBASER": "GICR_PROPBASER",
+    "GICR_PENDBASER": "GICR_PENDBASER",
+    **{name: "GICR_INTID_BITMAP" for name in (
+        "GICR_IGROUPR0", "GICR_ISENABLER0", "GICR_ISPENDR0", "GICR_ISACTIVER0",
+        "GICR_IGRPMODR0", "GICR_INMIR0", "QEMU_GICR_LEVEL", "QEMU_GICR_EDGE_TRIGGER")},
+    "GICR_NSACR": "GICR_NSACR",
+    **{f"GICR_IPRIORITYR{n}": "GICR_IPRIORITYR" for n in range(8)},
+    "ICC_CTLR_EL1_S": "ICC_CTLR_EL1", "ICC_BPR1_EL1_S": "ICC_BPRn_EL1",
+    "ICC_IGRPEN1_EL1_S": "ICC_IGRPENn_EL1",
+    "GICC_CTLR": "GICC_CTLR", "GICC_PMR": "GICC_PMR", "GICC_BPR": "GICC_BPR",
+    "GICC_ABPR": "GICC_BPR",
 }
 
 
@@ -171,9 +139,12 @@ def add_state_registers(b, encode_sysreg, private_reg) -> None:
         if key in b.layouts:
             raise ValueError(f"layout {key} clashes with another source")
         b.layouts[key] = [dict(f) for f in fields]
-    added = [(encode_sysreg(*enc), entry) for enc, entry in GIC_SYSREGS.items()]
-    added += [(private_reg(n), entry) for n, entry in PRIVATE.items()]
-    for reg_id, (name, layout) in added:
+    from app.model.state_ids import GIC_SYSREGS, PRIVATE
+
+    added = [(encode_sysreg(*enc), name) for name, enc in GIC_SYSREGS.items()]
+    added += [(private_reg(n), name) for name, n in PRIVATE.items()]
+    for reg_id, name in added:
+        layout = STATE_LAYOUT.get(name)
         known = b.entries.get(reg_id)
         if known is not None and known["n"] != name:
             raise ValueError(f"{name}: its id is already named {known['n']}")

@@ -25,7 +25,8 @@ also migrates as cpregs (they are in the cpreg arrays).
 from __future__ import annotations
 
 from ..cpu_state import GROUP_CORE, StateGroup
-from ..regid import CORE_VREGS_FIRST, core_reg, encode_sysreg, private_reg
+from ..regid import CORE_VREGS_FIRST, core_reg, encode_sysreg
+from ..state_ids import state_id
 from .vmfields import array, pick, scalar, sub
 
 SP_EL0, PC, PSTATE, SP_EL1, ELR_EL1, SPSR_EL1 = (core_reg(i) for i in (0x3E, 0x40, 0x42, 0x44,
@@ -33,7 +34,7 @@ SP_EL0, PC, PSTATE, SP_EL1, ELR_EL1, SPSR_EL1 = (core_reg(i) for i in (0x3E, 0x4
 SPSR_BANKS = tuple(core_reg(0x48 + 2 * k) for k in range(5))  # EL1(SVC), ABT, UND, IRQ, FIQ
 SP_EL2, ELR_EL2, SPSR_EL2 = (encode_sysreg(3, 6, 4, 1, 0), encode_sysreg(3, 4, 4, 0, 1),
                              encode_sysreg(3, 4, 4, 0, 0))
-SP_EL3, ELR_EL3, SPSR_EL3 = private_reg(0x0001), encode_sysreg(3, 6, 4, 0, 1), \
+SP_EL3, ELR_EL3, SPSR_EL3 = state_id("SP_EL3"), encode_sysreg(3, 6, 4, 0, 1), \
     encode_sysreg(3, 6, 4, 0, 0)
 PSTATE_NRW, PSTATE_SP = 1 << 4, 1 << 0  # AArch32 state; SPSel (SP_ELx rather than SP_EL0)
 TITLE = "core registers (cpu section)"

@@ -15,12 +15,15 @@ from ..errors import FormatError
 from . import structs as S
 from .core_regs import core_group, powered_off
 from .cursor import Cursor
-from .gicv2_regs import cpu_interfaces, gicv2_group
+from .gicv2_regs import PER_CPU_FIELDS, cpu_interfaces, gicv2_group
 from .gicv3_regs import accessible, gicv3_group
 from .sections import Section
 from .vmstate import decode_body
 
 GIC_SECTIONS = {"arm_gicv3": GIC_V3, "arm_gic": GIC_V2}
+# The parts of each GIC section the per-CPU groups read (everything else is stepped over).
+GIC_FIELDS = {"arm_gicv3": frozenset({"cpu"}),
+              "arm_gic": frozenset({key for key, _ in PER_CPU_FIELDS} | {"apr", "nsapr"})}
 
 
 def read_cpu_state(cur: Cursor, sections: list[Section], decoded: dict[int, dict],
@@ -90,7 +93,7 @@ def _gic_values(cur: Cursor, sections: list[Section], notes: list[str]):
     cur.seek(sec.body_offset, f"{sec.name} section")
     try:
         values, _ = decode_body(sec.desc.body, cur.read(sec.body_size, f"{sec.name} section"),
-                                0, sec.body_offset)
+                                0, sec.body_offset, only=GIC_FIELDS[sec.name])
     except FormatError as exc:
         notes.append(f"{sec.name} section not decoded: {exc}")
         return kind, {}

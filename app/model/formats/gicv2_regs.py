@@ -21,9 +21,10 @@ from .gicv3_regs import reg
 from .vmfields import array, pick
 
 NR_APRS = 4
-_PER_CPU = (("cpu_ctlr", "GICC_CTLR"), ("priority_mask", "GICC_PMR"), ("bpr", "GICC_BPR"),
-            ("abpr", "GICC_ABPR"), ("running_priority", "QEMU_GICC_RUNNING_PRIORITY"),
-            ("current_pending", "QEMU_GICC_CURRENT_PENDING"))
+PER_CPU_FIELDS = (("cpu_ctlr", "GICC_CTLR"), ("priority_mask", "GICC_PMR"),
+                  ("bpr", "GICC_BPR"), ("abpr", "GICC_ABPR"),
+                  ("running_priority", "QEMU_GICC_RUNNING_PRIORITY"),
+                  ("current_pending", "QEMU_GICC_CURRENT_PENDING"))
 
 
 def cpu_interfaces(gic: dict) -> int | None:
@@ -38,7 +39,7 @@ def gicv2_group(gic: dict, index: int) -> StateGroup | None:
     ncpu = cpu_interfaces(gic)
     if ncpu is None or not 0 <= index < ncpu:
         return None
-    rows = [(name, pick(array(gic, key, ncpu), index)) for key, name in _PER_CPU]
+    rows = [(name, pick(array(gic, key, ncpu), index)) for key, name in PER_CPU_FIELDS]
     for key, name in (("apr", "GICC_APR"), ("nsapr", "GICC_NSAPR")):
         table = array(gic, key, NR_APRS * ncpu)
         rows += [(f"{name}{n}", pick(table, n * ncpu + index)) for n in range(NR_APRS)]

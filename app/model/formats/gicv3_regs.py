@@ -19,16 +19,14 @@ Secure below EL3), which is also the one KVM's ICC_* system registers hold, so:
 - QEMU-internal: level, edge_trigger (ICFGR0/1 "edge" bits, one per INTID), and
   gicc_accessible (vCPU hotplug series, seed 004) -> QEMU_GICR_LEVEL, QEMU_GICR_EDGE_TRIGGER,
   QEMU_GICC_ACCESSIBLE.
-Registers are looked up by name in the register database (tools/regdb_state.py lists them).
+Names resolve to ids through app.model.state_ids (no register database needed to read).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from .. import regdb
 from ..cpu_state import GROUP_GIC, StateGroup
 from ..register_set import ACCEL_TCG
+from ..state_ids import state_id
 from .vmfields import array, pick, scalar, sub, unknown_keys
 
 G0, G1, G1NS = 0, 1, 2
@@ -47,13 +45,7 @@ _KNOWN = {*_SCALARS, "gicr_statusr", "gicr_ipriorityr", "icc_ctlr_el1", "icc_pmr
           VIRT_SUB, GICV4_SUB, NMI_SUB}
 
 
-@lru_cache(maxsize=None)
-def reg(name: str) -> int:
-    """The id the register database gives ``name`` (a missing name is a bug: raise)."""
-    reg_id = regdb.find(name)
-    if reg_id is None:
-        raise KeyError(f"register database has no {name}")
-    return reg_id
+reg = state_id  # name -> id; a name nobody defined is a bug and raises KeyError
 
 
 def gicv3_group(cpu: dict, index: int, accel: str) -> StateGroup:

@@ -15,10 +15,13 @@ from .vmdesc import StructDesc, body_size, field_size
 
 
 def decode_body(desc: StructDesc, data: bytes, offset: int, base: int,
-                budget: list[int] | None = None) -> tuple[dict, int]:
+                budget: list[int] | None = None,
+                only: frozenset[str] | None = None) -> tuple[dict, int]:
     """Decode ``desc`` from ``data[offset:]``; ``base`` is data[0]'s offset in the file.
 
     Returns (values, offset after the body). Subsections are stored under their vmsd name.
+    ``only`` limits decoding to those top-level fields and subsections (the rest is stepped
+    over by size): a GICv2 section holds ~1000 per-IRQ structs nobody asked for.
     ``budget`` counts the fields still allowed (2 per byte of data + 64 Ki): zero-size fields
     consume no bytes, so without it a crafted description could demand unbounded work.
     """
@@ -34,6 +37,9 @@ def decode_body(desc: StructDesc, data: bytes, offset: int, base: int,
         if end > len(data):
             raise StreamError(f"field {desc.name}.{field.name} runs past its section",
                               offset=base + offset, expected=f"{field_size(field)} bytes")
+        if only is not None and field.name not in only:
+            offset = end
+            continue
         value = _decode_field(field, data, offset, base, budget)
         if field.index is None:
             values[field.name] = value
@@ -45,6 +51,9 @@ def decode_body(desc: StructDesc, data: bytes, offset: int, base: int,
         offset = end
     for sub in desc.subsections:
         offset = _expect_subsection(sub, data, offset, base)
+        if only is not None and sub.name not in only:
+            offset += body_size(sub)
+            continue
         values[sub.name], offset = decode_body(sub, data, offset, base, budget)
     return values, offset
 
