@@ -94,4 +94,4 @@ def test_loading_is_linear_in_the_number_of_rules():
     text = rulefile.dumps(rules)
     start = time.perf_counter()
     assert len(rulefile.loads(text)) == 10_000
-    assert time.perf_counter() - start < 4.0
+    assert time.perf_counter() - start < harness.CI_BUDGET_SECONDS
