@@ -84,6 +84,9 @@ class DetailsPanel(QStackedWidget):
         layout.addWidget(self.variance)
         layout.addWidget(self.strip)
         layout.addWidget(self.fields, 1)
+        # Takes the spare height only while the field table is hidden (registers without a
+        # layout): hidden widgets drop out of the layout, and their stretch with them.
+        layout.addStretch(0)
         self.fields.selectionModel().currentRowChanged.connect(self._field_row_changed)
         self.strip.fieldClicked.connect(self.fields.select_field)
         return page

@@ -35,7 +35,7 @@ SHORTCUTS = (
     ("Enter", "Edit the selected rule (rules panel); accept a dialog"),
     ("Ctrl+S", "Save rules"),
     ("Ctrl+E", "Export rules…"),
-    ("Ctrl+?", "This list"),
+    ("Ctrl+? (Ctrl+Shift+/)", "This list"),
     ("Ctrl+Q", "Quit"),
 )
 

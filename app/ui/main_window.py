@@ -8,7 +8,6 @@ the right, e.g. rules), ``view.add_context_menu_hook`` (row menus), ``actions`` 
 
 from __future__ import annotations
 
-import os
 from contextlib import ExitStack
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -152,8 +151,7 @@ class MainWindow(QMainWindow):
         if s.src_path and s.dst_path:
             self.settings.add_recent_pair(s.src_path, s.dst_path)
             self.start_page.set_recent(self.settings.recent_pairs())
-            names = f"{os.path.basename(s.src_path)} → {os.path.basename(s.dst_path)}"
-            self.setWindowTitle(f"{names} — Cpreg Explorer")
+        # The title (pair, rule file, modified marker) is kept by the rules layer (rule_files).
         self.actions.update_enabled(s)
 
     def _diff_changed(self) -> None:

@@ -24,10 +24,26 @@ from .rule_dialog import RuleDialog
 T = RuleType
 
 
-def label(rule: Rule, accel: str, menu: bool = True) -> str:
-    """Menu text for a drafted rule (with an & mnemonic when ``menu``)."""
-    field = next((f for f in covered_fields(rule.register, rule.mask, accel)
-                  if f.mask == rule.mask), None)
+def _exact_field(rule: Rule, accel: str):
+    return next((f for f in covered_fields(rule.register, rule.mask, accel)
+                 if f.mask == rule.mask), None)
+
+
+def short_label(rule: Rule, accel: str) -> str:
+    """Compact button text for the details panel, e.g. ``field-lt: MMapTrc < 0x2…``."""
+    field = _exact_field(rule, accel)
+    t, name = rule.type, field.name if field else f"{rule.mask:#x}"
+    bound = rule.value >> (field.lsb if field else 0)
+    text = {T.ONLY_SRC_TEST_VALUE: f"{t.value} = {rule.value:#x}",
+            T.DIFF_IN_MASK: f"{t.value}: {name if field else 'whole register'}",
+            T.FIELD_LT: f"{t.value}: {name} < {bound:#x}",
+            T.FIELD_GT: f"{t.value}: {name} > {bound:#x}"}.get(t, t.value)
+    return text + "…"
+
+
+def label(rule: Rule, accel: str) -> str:
+    """Menu text for a drafted rule, with an & mnemonic."""
+    field = _exact_field(rule, accel)
     where = f"{field.name} [{field.msb}:{field.lsb}]" if field else f"{rule.mask:#x}"
     text = {
         T.NOT_ON_BOTH_ENDS: "&Not on both ends (not-on-both-ends)",
@@ -42,8 +58,7 @@ def label(rule: Rule, accel: str, menu: bool = True) -> str:
     if rule.type is T.DIFF_IN_MASK:
         text = (f"Diff in mask, &field {where} (diff-in-mask)" if field
                 else "Diff in &mask, whole register (diff-in-mask)")
-    text += "…"
-    return text if menu else text.replace("&", "")
+    return text + "…"
 
 
 class RuleActions(QObject):
@@ -88,8 +103,10 @@ class RuleActions(QObject):
             menu.addAction("&Remove rule", lambda: self.remove_rule(existing.register))
 
     # -- dialogs and commands ---------------------------------------------------------------------
-    def open_dialog(self, row: DiffRow | None, rule: Rule, editing: Rule | None = None) -> RuleDialog:
-        types = SENSIBLE.get(row.status, tuple(T)) if row is not None and not editing else tuple(T)
+    def open_dialog(self, row: DiffRow | None, rule: Rule,
+                    editing: Rule | None = None) -> RuleDialog:
+        # A new rule offers the types that make sense for its row; an edit may pick any.
+        types = SENSIBLE.get(row.status, tuple(T)) if row and not editing else tuple(T)
         field = field_for(row, self.session.accel, self.preferred_field(row)) if row else None
         dialog = RuleDialog(self.window, self.session, rule, row, editing=editing, types=types,
                             field=field)
@@ -162,8 +179,9 @@ class RuleButtons(QWidget):
         self._layout.addWidget(QLabel("Add rule:" if drafts else "Rule:"))
         accel = self.actions.session.accel
         for rule in drafts:
-            self._button(label(rule, accel, menu=False).removesuffix("…") + "…",
-                         lambda _c=False, r=rule: self.actions.open_dialog(row, r), rule.reason)
+            self._button(short_label(rule, accel),
+                         lambda _c=False, r=rule: self.actions.open_dialog(row, r),
+                         label(rule, accel).replace("&", "") + "\n" + rule.reason)
         if existing is not None:
             self._button(f"Edit rule ({rule_text(existing)})…",
                          lambda _c=False: self.actions.edit_rule(existing), existing.reason)

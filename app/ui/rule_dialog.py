@@ -12,27 +12,58 @@ The dialog opens window-modal but non-blocking (``open()``): the caller connects
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, QTimer
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QRegularExpressionValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout)
+                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout)
 
 from ..model import regdb
 from ..model.diff import DiffRow
 from ..model.errors import RuleError
 from ..model.fields import Field
 from ..model.rule import Rule, RuleType
-from ..model.rule_draft import covered_fields, draft
+from ..model.rule_draft import draft
 from ..model.rule_effect import rule_effect
-from .bitstrip import BitStrip
 from .diff_model import hex64
+from .rule_field_view import RuleFieldView
 
 T = RuleType
 USES_MASK = {T.ONLY_SRC_TEST_VALUE, T.DIFF_IN_MASK, T.FIELD_LT, T.FIELD_GT}
 USES_VALUE = {T.ONLY_SRC_TEST_VALUE, T.FIELD_LT, T.FIELD_GT}
-OPERATOR = {T.ONLY_SRC_TEST_VALUE: "=", T.FIELD_LT: "<", T.FIELD_GT: ">"}
+MEANING = {  # what the destination QEMU does with each type (see app.model.rule)
+    T.NOT_ON_BOTH_ENDS: "Tolerated whenever the register is on one side only.",
+    T.ONLY_SRC_TEST_VALUE: "Tolerated while (incoming & mask) == value; the destination "
+                           "does not have the register.",
+    T.DIFF_IN_MASK: "Tolerated when incoming and local differ only in the mask's bits.",
+    T.FIELD_LT: "Tolerated when (incoming & mask) < value — value unshifted, as QEMU "
+                "compares it — and every bit outside the mask is equal.",
+    T.FIELD_GT: "Tolerated when (incoming & mask) > value — value unshifted, as QEMU "
+                "compares it — and every bit outside the mask is equal.",
+    T.HIDDEN: "Left out of the migrated cpreg list on both ends (x-mig-hidden-regs).",
+    T.SAFE_MISSING: "Ignored when only the incoming stream has it; also widens QEMU ≤ 10's "
+                    "array-length bound (x-mig-safe-missing-regs).",
+}
 EFFECT_DELAY_MS = 120  # re-evaluate once typing pauses, not on every key
+
+
+class ReasonEdit(QPlainTextEdit):
+    """A few wrapped lines for the reason; Enter accepts the dialog as everywhere else in
+    it (Shift+Enter starts a new line), since a QPlainTextEdit would swallow Enter."""
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:
+        self.setPlainText(text)
 
 
 class RuleDialog(QDialog):
@@ -47,13 +78,14 @@ class RuleDialog(QDialog):
         self.existing = session.rules.get(rule.register) if editing is None else None
         self.setWindowTitle(f"{'Edit' if editing else 'Add'} rule — {info.name}")
         self._reason_typed = editing is not None
+        self._filling = False
         self._build(info, types)
         self._set_rule(rule)
         self._timer = QTimer(self, singleShot=True, interval=EFFECT_DELAY_MS)
         self._timer.timeout.connect(self._update_effect)
         for edit in (self.mask, self.value):
             edit.textEdited.connect(lambda _t: self._changed())
-        self.reason.textEdited.connect(self._reason_edited)
+        self.reason.textChanged.connect(self._reason_edited)
         self.enabled.toggled.connect(lambda _on: self._changed())
         self.type.currentIndexChanged.connect(self._type_changed)
         self._update_effect()
@@ -65,24 +97,17 @@ class RuleDialog(QDialog):
                       + (f"<br>{self._row_text()}" if self.row else ""))
         self.type = QComboBox()
         for t in types:
-            self.type.addItem(t.value, t)
+            self.type.addItem(t.value, t.value)
         hex_only = QRegularExpressionValidator(QRegularExpression(r"(0[xX])?[0-9a-fA-F]{1,16}"))
         self.mask, self.value = QLineEdit(), QLineEdit()
         for edit in (self.mask, self.value):
             edit.setFont(mono)
             edit.setValidator(hex_only)
-        self.strip = BitStrip()
-        self.strip.set_values(self.row.src if self.row else None,
-                              self.row.dst if self.row else None, info.fields,
-                              info.encoding.size_bits or 64)
-        self.strip.setVisible(bool(info.fields))
-        self.fields = QTableWidget(0, 5)
-        self.fields.setHorizontalHeaderLabels(["Field", "Bits", "Incoming", "Here", "Rule"])
-        self.fields.verticalHeader().hide()
-        self.fields.horizontalHeader().setStretchLastSection(True)
-        self.fields.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.fields.setMaximumHeight(140)
-        self.reason = QLineEdit()
+        self.field_view = RuleFieldView(info, self.row, self.accel)
+        self.reason = ReasonEdit()
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        self.reason.submitted.connect(self.accept)
         self.enabled = QCheckBox("Enabled")
         self.notice = QLabel()
         self.notice.setWordWrap(True)
@@ -105,13 +130,15 @@ class RuleDialog(QDialog):
         form = QFormLayout()
         form.addRow("Type", self.type)
         form.addRow("", numbers)
+        self.meaning = QLabel()
+        self.meaning.setWordWrap(True)
+        form.addRow("", self.meaning)
         form.addRow("Reason", self.reason)
         form.addRow("", self.enabled)
         layout = QVBoxLayout(self)
         layout.addWidget(head)
         layout.addLayout(form)
-        layout.addWidget(self.strip)
-        layout.addWidget(self.fields)
+        layout.addWidget(self.field_view)
         layout.addWidget(self.notice)
         layout.addWidget(self.effect)
         layout.addWidget(self.buttons)
@@ -128,22 +155,29 @@ class RuleDialog(QDialog):
     # -- the rule being edited ----------------------------------------------------------------
     def _set_rule(self, rule: Rule) -> None:
         self.type.blockSignals(True)  # setting the combo must not re-draft the rule
-        self.type.setCurrentIndex(max(self.type.findData(rule.type), 0))
+        self.type.setCurrentIndex(max(self.type.findData(rule.type.value), 0))
         self.type.blockSignals(False)
         self.mask.setText(f"0x{rule.mask:x}")
         self.value.setText(f"0x{rule.value:x}")
+        self._filling = True
         self.reason.setText(rule.reason)
+        self._filling = False
         self.enabled.setChecked(rule.enabled)
         self._enable_numbers()
 
     def _enable_numbers(self) -> None:
-        t = self.type.currentData()
+        t = self.rule_type()
+        self.meaning.setText(MEANING[t])
         self.mask.setEnabled(t in USES_MASK)
         self.value.setEnabled(t in USES_VALUE)
 
+    def rule_type(self) -> RuleType:
+        # QComboBox hands item data back as a plain str (the enum's value), not the RuleType.
+        return RuleType(self.type.currentData())
+
     def rule(self) -> Rule | None:
         """The rule as entered; None while mask or value is not a number."""
-        t = self.type.currentData()
+        t = self.rule_type()
         try:
             mask = int(self.mask.text(), 16) if t in USES_MASK else 0
             value = int(self.value.text(), 16) if t in USES_VALUE else 0
@@ -152,8 +186,16 @@ class RuleDialog(QDialog):
         except (ValueError, RuleError):
             return None
 
+    def accept(self) -> None:
+        """Close only with a rule that parses (Enter may come before the delayed check)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._update_effect()
+        if self.rule() is not None:
+            super().accept()
+
     def _type_changed(self, _index: int) -> None:
-        t = self.type.currentData()
+        t = self.rule_type()
         drafted = draft(self.row, t, self.accel, self.field) if self.row else None
         if drafted is not None:
             reason = self.reason.text() if self._reason_typed else drafted.reason
@@ -162,30 +204,14 @@ class RuleDialog(QDialog):
         self._enable_numbers()
         self._changed()
 
-    def _reason_edited(self, _text: str) -> None:
-        self._reason_typed = True
+    def _reason_edited(self) -> None:
+        if not self._filling:  # our own setText (a re-draft) is not the user typing
+            self._reason_typed = True
 
     def _changed(self) -> None:
         self._timer.start()
 
-    # -- field view and effect -------------------------------------------------------------------
-    def _show_fields(self, rule: Rule) -> None:
-        t = rule.type
-        fields = covered_fields(rule.register, rule.mask, self.accel) if t in USES_MASK else ()
-        self.fields.setRowCount(len(fields))
-        for r, f in enumerate(fields):
-            part = "" if rule.mask & f.mask == f.mask else " (part)"
-            bound = f"{OPERATOR[t]} {f.raw(rule.value):#x}" if t in OPERATOR else "any difference"
-            cells = (f.name + part, f"{f.msb}:{f.lsb}",
-                     f"{f.raw(self.row.src):#x}" if self.row and self.row.src is not None else "—",
-                     f"{f.raw(self.row.dst):#x}" if self.row and self.row.dst is not None else "—",
-                     bound)
-            for c, text in enumerate(cells):
-                self.fields.setItem(r, c, QTableWidgetItem(text))
-        self.fields.setVisible(bool(fields))
-        exact = next((f.name for f in fields if f.mask == rule.mask), "")
-        self.strip.highlightedField = exact
-
+    # -- effect ---------------------------------------------------------------------------------
     def _update_effect(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         rule = self.rule()
@@ -193,7 +219,7 @@ class RuleDialog(QDialog):
         if rule is None:
             self.effect.setText("Mask and value must be hexadecimal numbers (up to 64 bits).")
             return
-        self._show_fields(rule)
+        self.field_view.show_rule(rule, rule.type in USES_MASK)
         s = self.session
         if s.src is None or s.dst is None:
             self.effect.setText("Load a pair to see what this rule would tolerate.")
@@ -205,4 +231,4 @@ class RuleDialog(QDialog):
         verdict = effect.verdict_text()
         if colour:
             verdict = f"<span style='color:{colour}'><b>{verdict}</b></span>"
-        self.effect.setText(f"Effect: {effect.tolerates_text()}; {verdict}")
+        self.effect.setText(f"<b>Effect:</b> {effect.tolerates_text()}; {verdict}")

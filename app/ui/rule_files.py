@@ -28,7 +28,8 @@ class RuleFiles(QObject):
         super().__init__(window)
         self.window, self.session, self.editor = window, window.session, editor
         self._close_confirmed = False
-        # Connected after MainWindow's own sourcesChanged slot, so this fuller title wins.
+        self._question: QMessageBox | None = None  # the open unsaved-rules question
+        # The window title is kept here: pair, rule file and the modified marker.
         self.session.sourcesChanged.connect(self.update_title)
         self.session.rulesChanged.connect(self.update_title)
 
@@ -89,7 +90,7 @@ class RuleFiles(QObject):
             f"Saved {len(self.session.rules)} rules to {path}", 5000)
         return True
 
-    # -- unsaved changes -----------------------------------------------------------------------------
+    # -- unsaved changes ---------------------------------------------------------------------
     def ask_then(self, doing: str, proceed) -> QMessageBox | None:
         """Call ``proceed()`` once dropping the current rules is fine: at once when they are
         saved, else after the user answers Save (and the save worked) or Discard; Cancel
@@ -109,11 +110,13 @@ class RuleFiles(QObject):
         def answered(_result: int) -> None:
             clicked = box.clickedButton()
             answer = box.standardButton(clicked) if clicked is not None else Button.Cancel
+            self._question = None
             box.deleteLater()
             if answer == Button.Discard or (answer == Button.Save and self.save()):
                 proceed()
 
         box.finished.connect(answered)
+        self._question = box
         box.open()
         return box
 
@@ -122,7 +125,7 @@ class RuleFiles(QObject):
         the unsaved-rules question is open (its Save/Discard closes the window again)."""
         if self._close_confirmed or not self.session.rules_dirty:
             return True
-        if self.window.findChild(QMessageBox, UNSAVED_BOX) is None:
+        if self._question is None:  # one question at a time (closing twice asks once)
             self.ask_then("closing", self._close_again)
         return False
 

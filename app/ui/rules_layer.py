@@ -10,13 +10,15 @@ The window only creates the layer and asks it before closing (``files.close_allo
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QPushButton
 
 from ..model.commands import AddRules
 from ..model.policy import default_policy
 from ..model.verdict_summary import summarize
 from .annotations import row_notes
+from .diff_model import RecordRole
 from .export_dialog import ExportDialog
 from .rule_actions import RuleActions
 from .rule_files import RuleFiles
@@ -27,6 +29,7 @@ from .verdict_banner import VerdictBanner
 
 SUGGEST_KEYS = "Ctrl+Shift+G"  # Ctrl+Shift+S is Swap sides
 ADD_RULE_KEYS = "Ctrl+R"
+DOCK_WIDTH = 600  # the rules dock's first width: register, type, mask/value, rows, reason
 
 
 class RulesLayer:
@@ -45,10 +48,21 @@ class RulesLayer:
         self.banner.suggestRequested.connect(self.suggest)
         self.panel = RulesPanel()
         self.dock = w.add_side_panel(self.panel, "Rules", "rulesDock")
+        # Beside the register details rather than on the right: the merged view keeps its
+        # full width (eight columns), and the details' field table is where rules start.
+        w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        w.splitDockWidget(w.details_dock, self.dock, Qt.Orientation.Horizontal)
+        # A remembered layout wins; otherwise size the split once the first pair shows it
+        # (resizeDocks before the window has its size would be overridden by the layout).
+        self._sized = w.settings.window_layout()[1] is not None
+        self._jump_to_blocking = False
+        s.diffChanged.connect(self._diff_changed)
         self._wire_panel()
         self._build_actions()
         s.verdictChanged.connect(self._verdict_changed)
         s.rulesChanged.connect(self._rules_changed)
+        # A bound method of the banner (a QObject): Qt drops the connection with the banner.
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self.banner.retint)
         self._rules_changed()
 
     def _wire_panel(self) -> None:
@@ -96,6 +110,27 @@ class RulesLayer:
         file.insertSeparator(before)
 
     # -- keeping views in step ---------------------------------------------------------------
+    def _diff_changed(self) -> None:
+        # Like the details: shown with a pair, hidden on the start page.
+        self.dock.setVisible(self.session.diff is not None)
+        self._jump_to_blocking = self.session.diff is not None
+        if self.session.diff is not None and not self._sized:
+            self._sized = True
+            QTimer.singleShot(0, lambda: self.window.resizeDocks(
+                [self.window.details_dock, self.dock], [self.window.width() - DOCK_WIDTH,
+                                                        DOCK_WIDTH], Qt.Orientation.Horizontal))
+
+    def _select_first_blocking(self) -> None:
+        """A new pair starts on the first row that blocks (QEMU's first complaint), which is
+        a better first question than the first difference the window picked."""
+        notes, proxy = self.session.annotations, self.window.proxy
+        for row in range(proxy.rowCount()):
+            record = proxy.index(row, 0).data(RecordRole)
+            note = notes.get((record.vcpu, record.id))
+            if note is not None and note.blocking:
+                self.window.view.select_proxy_row(row)
+                return
+
     def _verdict_changed(self) -> None:
         s = self.session
         if s.verdict is None:
@@ -110,6 +145,9 @@ class RulesLayer:
             self.summary = summarize(s.verdict, s.rules, s.diff)
             s.set_annotations(row_notes(self.summary, s.rules))
             self.banner.show_summary(self.summary, s.policy, default_policy(s.dst)[0].name)
+            if self._jump_to_blocking:
+                self._jump_to_blocking = False
+                self._select_first_blocking()
         self._rules_changed()
 
     def _rules_changed(self) -> None:

@@ -18,7 +18,7 @@ from ..model.ruleset import RuleSet
 from .annotations import rule_text
 from .diff_model import RecordRole
 
-HEADERS = ("On", "Type", "Register", "Mask / value", "Rows", "Reason")
+HEADERS = ("On", "Register", "Type", "Mask / value", "Rows", "Reason")
 RuleRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -74,9 +74,9 @@ class RulesModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if col == 1:
-            return rule.type.value
-        if col == 2:
             return rule.name
+        if col == 2:
+            return rule.type.value
         if col == 3:
             text = rule_text(rule)
             return text.removeprefix(rule.type.value).strip() or "—"
@@ -114,7 +114,7 @@ class RulesPanel(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for col, width in enumerate((34, 130, 130, 120, 44)):
+        for col, width in enumerate((30, 130, 125, 120, 40)):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.activated.connect(lambda index: self._emit(self.editRequested))

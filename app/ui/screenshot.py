@@ -2,6 +2,15 @@
 
 Used for the docs screenshots and the test that starts the real application under Xvfb: it
 proves the whole path — launcher, worker load, model, painting — works in a real window.
+With ``rule_type`` (CPREG_SCREENSHOT_RULE) the rule dialog is opened on the selected row for
+a rule of that type — on the row's selected field when it has one — and the dialog is saved.
+The docs screenshots (README) are made with::
+
+    CPREG_SCREENSHOT=docs/screenshot-main.png CPREG_SCREENSHOT_SELECT=ID_DFR0_EL1 \
+        xvfb-run -a -s "-screen 0 1600x1000x24" python -m app --demo \
+        --rules docs/screenshot-rules.toml
+    CPREG_SCREENSHOT=docs/screenshot-rule-dialog.png CPREG_SCREENSHOT_SELECT=ID_DFR0_EL1 \
+        CPREG_SCREENSHOT_RULE=diff-in-mask xvfb-run -a ... python -m app --demo
 """
 
 from __future__ import annotations
@@ -18,19 +27,27 @@ log = logging.getLogger(__name__)
 SETTLE_MS = 400  # let layout, docks and the first paint finish before grabbing
 
 
-def capture_when_ready(window, path: str, select_status: str | None = None) -> None:
+def capture_when_ready(window, path: str, select_status: str | None = None,
+                       rule_type: str | None = None) -> None:
     session = window.session
 
     def diff_ready() -> None:
-        if session.diff is None:
-            return
+        if session.diff is not None:
+            QTimer.singleShot(SETTLE_MS, prepare)
+
+    def prepare() -> None:
+        # Selected after the verdict arrived: a new pair first jumps to its blocking row.
         if select_status:
             _select(window, select_status)
-        QTimer.singleShot(SETTLE_MS, grab)
+        target = _rule_dialog(window, rule_type) if rule_type else window
+        if target is None:
+            QApplication.instance().exit(2)
+            return
+        QTimer.singleShot(SETTLE_MS, lambda: grab(target))
 
-    def grab() -> None:
-        window.repaint()
-        ok = window.grab().save(path, "PNG")
+    def grab(target=window) -> None:
+        target.repaint()
+        ok = target.grab().save(path, "PNG")
         if not ok:
             log.error("could not write the screenshot to %s", path)
         QApplication.instance().exit(0 if ok else 1)
@@ -57,3 +74,14 @@ def _select(window, wanted: str) -> None:
             window.view.select_proxy_row(row)
             return
     log.warning("screenshot: no visible row %s with fields to select", wanted)
+
+
+def _rule_dialog(window, rule_type: str):
+    """The rule dialog for the selected row with the drafted rule of ``rule_type`` (the
+    narrowest mask when there are several), or None (logged) when the row offers none."""
+    actions, row = window.rules_layer.actions, window.session.selected
+    drafts = [r for r in actions.drafts(row) if r.type.value == rule_type] if row else []
+    if not drafts:
+        log.error("screenshot: the selected row offers no %s rule", rule_type)
+        return None
+    return actions.open_dialog(row, min(drafts, key=lambda r: bin(r.mask).count("1")))

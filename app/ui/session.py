@@ -6,12 +6,13 @@ Rules and verdict (the names the rules layer and the autosave code against):
 
 * ``rules: RuleSet`` — the user's rules; replaced only through ``set_rules``.
 * ``set_rules(ruleset, *, dirty=True)`` — install ``ruleset`` (undo commands, file open,
-  autosave restore); emits ``rulesChanged`` and re-evaluates.
+  autosave restore); starts the re-evaluation, then emits ``rulesChanged``.
 * ``rules_path: str | None`` — the rule file the rules were opened from / saved to
   (``--rules FILE`` too); ``rules_dirty: bool`` — changed since that file was read/written.
   ``set_rules_file(path, *, dirty=False)`` updates both after a save or an open.
 * ``policy: str | None`` — "qemu-7.2" / "qemu-10.0" / "qemu-11.1", None for the destination
-  writer's default (``set_policy``); the choice and why are in ``verdict.policy_reason``.
+  writer's default; ``set_policy`` takes a name, a model Policy or None. The policy applied
+  and why are in ``verdict.policy`` / ``verdict.policy_reason``.
 * ``verdict: Verdict | None`` — ``evaluate(src, dst, rules, policy)``, None until both sides
   are loaded; ``verdict_error`` holds the exception when evaluating failed.
 * signals ``rulesChanged`` (rules, rules_path or rules_dirty changed) and ``verdictChanged``.
@@ -183,8 +184,8 @@ class Session(QObject):
     def set_rules(self, ruleset: RuleSet, *, dirty: bool = True) -> None:
         self.rules = ruleset
         self.rules_dirty = dirty
+        self.evaluate()  # first: a listener of rulesChanged then sees `evaluating`
         self.rulesChanged.emit()
-        self.evaluate()
 
     def set_rules_file(self, path: str | None, *, dirty: bool = False) -> None:
         self.rules_path = path and os.fspath(path)

@@ -116,7 +116,8 @@ class SuggestDialog(QDialog):
             after = self.suggestion.after  # already evaluated by suggest
         else:
             s = self.session
-            after = evaluate(s.src, s.dst, s.rules.with_rules(chosen), self.suggestion.before.policy)
+            after = evaluate(s.src, s.dst, s.rules.with_rules(chosen),
+                             self.suggestion.before.policy)
         verb = "ACCEPTS" if after.accepted else "still rejects"
         self.outcome.setText(f"With the checked rules, {after.policy.title} <b>{verb}</b> the "
                              f"stream ({len(after.reasons)} blocking reason"

@@ -47,7 +47,10 @@ class VerdictBanner(QFrame):
         self.policy.activated.connect(self._chosen)
         self.why = QLabel()
         self.why.setWordWrap(True)
-        self.why.setEnabled(False)  # secondary text: drawn in the disabled (grey) colour
+        small = self.why.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        small.setItalic(True)
+        self.why.setFont(small)
         self.suggest = QPushButton("Suggest rules…")
         self.suggest.setToolTip("Propose the smallest rule set that lets this stream load")
         self.suggest.clicked.connect(self.suggestRequested)
@@ -65,6 +68,7 @@ class VerdictBanner(QFrame):
         grid.addWidget(self.why, 2, 1, 1, 2)
         grid.setColumnStretch(1, 1)
         self._default: str | None = None
+        self._key = "unexpected"
         self.hide()
 
     def _chosen(self, index: int) -> None:
@@ -124,7 +128,12 @@ class VerdictBanner(QFrame):
             text += f" — {first.message}"
         return text
 
+    def retint(self, *_scheme) -> None:
+        """Redraw the tint for the current colour scheme (the scheme just changed)."""
+        self._tint(self._key)
+
     def _tint(self, key: str) -> None:
+        self._key = key
         self.icon.setPixmap(theme.status_icon(key, 28).pixmap(28, 28))
         # Re-read each time: the tint follows the colour scheme.
         self.setStyleSheet(f"#verdictBanner {{ background: {theme.row_background(key).name()};"
