@@ -86,9 +86,17 @@ def _display_available() -> bool:
 
 
 def _print_diff(sources: list[str]) -> int:
-    """What ``cpreg-explorer diff SRC [DST]`` prints; its own parser supplies every option's
-    default, so options added to ``diff`` later need nothing here."""
+    """What ``cpreg-explorer diff`` and then ``check`` print for the pair (the window's table
+    and verdict banner, as text); their own parsers supply every option's default, so options
+    added to those commands later need nothing here. Exit code: the diff's."""
     from .cli import build_parser
 
     args = build_parser().parse_args(["diff", "--", *sources])
-    return args.handler(args)
+    code = args.handler(args)
+    if code == 0 and len(sources) == 2:
+        import sys
+
+        sys.stdout.write("\n")
+        check = build_parser().parse_args(["check", "--", *sources])
+        check.handler(check)
+    return code
