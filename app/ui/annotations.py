@@ -8,6 +8,9 @@ without a rule get none, so the Rule column stays quiet where nothing happens.
 
 from __future__ import annotations
 
+from ..model.cpreg_load import RowVerdict
+from ..model.live_summary import LiveSummary
+from ..model.reason import Reason
 from ..model.rule import Rule, RuleType
 from ..model.verdict_summary import Summary
 from .diff_model import RowNote
@@ -35,28 +38,45 @@ def row_notes(summary: Summary, rules) -> dict[tuple[int, int], RowNote]:
     title = summary.verdict.policy.title
     notes: dict[tuple[int, int], RowNote] = {}
     for key, rv in summary.outcomes.items():
-        rule = rules.get(rv.row.id)
-        reason = reasons.get(key)
-        why = reason.message if reason is not None else ""
-        if rv.outcome == "tolerated" and rv.by_policy:
-            notes[key] = RowNote(f"tolerated by {title} itself ({rv.rule.type.value})", True,
-                                 f"Built into {title}: {rv.rule.reason}")
-        elif rv.outcome == "tolerated":
-            notes[key] = RowNote(f"tolerated by {rule_text(rv.rule)}", True,
-                                 f"Tolerated by the {rv.rule.describe()}: {rv.rule.reason}")
-        elif rv.outcome == "blocking":
-            extra = ""
-            if rule is not None:
-                extra = (f" ({rule_text(rule)} is disabled)" if not rule.enabled
-                         else f" ({rule_text(rule)} does not cover it)")
-            notes[key] = RowNote("blocks the migration" + extra, False,
-                                 f"{title} rejects the stream here: {why}", blocking=True)
-        elif rv.outcome == "ignored":
-            notes[key] = RowNote("never examined by QEMU", False, why)
-        elif rv.outcome == "unknown":
-            notes[key] = RowNote("value unknown", False, why)
-        elif rule is not None:
-            state = "" if rule.enabled else ", disabled"
-            notes[key] = RowNote(f"{rule_text(rule)} (not needed here{state})", False,
-                                 rule.reason)
+        note = row_note(rv, reasons.get(key), rules, title)
+        if note is not None:
+            notes[key] = note
     return notes
+
+
+def live_notes(live: LiveSummary, rules, rows) -> dict[int, RowNote | None]:
+    """The notes of diff rows ``rows`` only (a rule edit), asked of the LiveVerdict row by
+    row; None where a row has no note. Equal to ``row_notes`` of the full summary there."""
+    title, hidden, verdict = live.live.policy.title, rules.hidden_ids(), live.live
+    out: dict[int, RowNote | None] = {}
+    for i in rows:
+        rv = live.outcome(i, rules, hidden)
+        out[i] = None if rv is None else row_note(rv, verdict.row_reason(i), rules, title)
+    return out
+
+
+def row_note(rv: RowVerdict, reason: Reason | None, rules, title: str) -> RowNote | None:
+    """The words for one row's outcome; None when nothing happens there."""
+    rule = rules.get(rv.row.id)
+    why = reason.message if reason is not None else ""
+    if rv.outcome == "tolerated" and rv.by_policy:
+        return RowNote(f"tolerated by {title} itself ({rv.rule.type.value})", True,
+                       f"Built into {title}: {rv.rule.reason}")
+    if rv.outcome == "tolerated":
+        return RowNote(f"tolerated by {rule_text(rv.rule)}", True,
+                       f"Tolerated by the {rv.rule.describe()}: {rv.rule.reason}")
+    if rv.outcome == "blocking":
+        extra = ""
+        if rule is not None:
+            extra = (f" ({rule_text(rule)} is disabled)" if not rule.enabled
+                     else f" ({rule_text(rule)} does not cover it)")
+        return RowNote("blocks the migration" + extra, False,
+                       f"{title} rejects the stream here: {why}", blocking=True)
+    if rv.outcome == "ignored":
+        return RowNote("never examined by QEMU", False, why)
+    if rv.outcome == "unknown":
+        return RowNote("value unknown", False, why)
+    if rule is not None:
+        state = "" if rule.enabled else ", disabled"
+        return RowNote(f"{rule_text(rule)} (not needed here{state})", False, rule.reason)
+    return None

@@ -4,7 +4,8 @@ Environment (for demos, docs and the window test; not user options):
 ``CPREG_COLOR_SCHEME=dark|light`` asks Qt for that scheme instead of the system's;
 ``CPREG_SCREENSHOT=PATH`` saves the window to PATH once the diff is painted, then quits
 (``CPREG_SCREENSHOT_SELECT=STATUS|NAME`` first selects the first such row with fields;
-``CPREG_SCREENSHOT_RULE=TYPE`` then saves the rule dialog for that row instead).
+``CPREG_SCREENSHOT_RULE=TYPE`` then saves the rule dialog for that row instead;
+``CPREG_SCREENSHOT_TAB=state`` shows the CPU state tab, where SELECT names a state row).
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def start(sources: list[str], rules_path: str | None = None) -> MainWindow:
         from .screenshot import capture_when_ready
 
         capture_when_ready(window, shot, os.environ.get("CPREG_SCREENSHOT_SELECT"),
-                           os.environ.get("CPREG_SCREENSHOT_RULE"))
+                           os.environ.get("CPREG_SCREENSHOT_RULE"),
+                           state_tab=os.environ.get("CPREG_SCREENSHOT_TAB") == "state")
     window.show()
     if rules_path:  # --rules FILE: applied now; a bad file is reported in a box, not fatal
         window.rules_layer.files.open_path(rules_path)

@@ -28,6 +28,17 @@ def binary(value: int | None, bits: int) -> str:
     return " ".join(text[i:i + 4] for i in range(0, bits, 4))
 
 
+WORD = (1 << 64) - 1
+
+
+def hex_wide(value: int | None, bits: int) -> str:
+    """A register wider than 64 bits in hex, every digit shown, grouped by 64 bits."""
+    if value is None:
+        return "—"
+    text = f"{value:0{bits // 4}x}"
+    return "0x" + "_".join(text[i:i + 16] for i in range(0, len(text), 16))
+
+
 def _label(mono: bool = False) -> QLabel:
     label = QLabel()
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -83,6 +94,9 @@ class DetailsPanel(QStackedWidget):
         layout.addLayout(values)
         layout.addWidget(self.variance)
         layout.addWidget(self.strip)
+        self.strip_note = _label()
+        self.strip_note.hide()
+        layout.addWidget(self.strip_note)
         layout.addWidget(self.fields, 1)
         # Takes the spare height only while the field table is hidden (registers without a
         # layout): hidden widgets drop out of the layout, and their stretch with them.
@@ -118,11 +132,17 @@ class DetailsPanel(QStackedWidget):
         self.meta.setText(f"id {format_id(row.id)}   ·   {encoding}   ·   class {info.cls}"
                           f"   ·   {bits}-bit{aliases}")
         for side, value in (("src", row.src), ("dst", row.dst)):
-            self.hex[side].setText(hex64(value))
+            self.hex[side].setText(hex64(value) if bits <= 64 else hex_wide(value, bits))
             self.bin[side].setText(binary(value, bits))
         self.variance.setText(self._variance_text(row, diff))
         self.variance.setVisible(bool(self.variance.text()))
-        self.strip.set_values(row.src, row.dst, info.fields, bits)
+        # The strip draws 64 cells: a wider register (V0..V31, 128-bit) shows its low half.
+        low = (lambda v: None if v is None else v & WORD) if bits > 64 else (lambda v: v)
+        self.strip.set_values(low(row.src), low(row.dst),
+                              tuple(f for f in info.fields if f.msb < 64), min(bits, 64))
+        self.strip_note.setVisible(bits > 64)
+        self.strip_note.setText(f"The bit strip shows bits 63..0 of this {bits}-bit register; "
+                                "the values above are complete.")
         model = self.fields.fields()
         model.set_register(info.fields, row.src, row.dst)
         self.fields.setVisible(bool(info.fields))

@@ -54,6 +54,20 @@ class RowNote:
     blocking: bool = False  # this row makes the destination reject the stream: flagged
 
 
+def _runs(rows: list[int]):
+    """(first, last) of each run of consecutive numbers in sorted ``rows``."""
+    start = prev = None
+    for i in rows:
+        if prev is not None and i == prev + 1:
+            prev = i
+            continue
+        if start is not None:
+            yield start, prev
+        start = prev = i
+    if start is not None:
+        yield start, prev
+
+
 def hex64(value: int | None) -> str:
     return "—" if value is None else f"0x{value:016x}"
 
@@ -63,7 +77,8 @@ class DiffTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: tuple[DiffRow, ...] = ()
         self._accel = ACCEL_UNKNOWN
-        self._notes: Mapping[tuple[int, int], RowNote] = {}
+        self._notes: dict[tuple[int, int], RowNote] = {}
+        self._counts = dict.fromkeys(theme.STYLES, 0)  # status key -> rows, kept in step
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
     # -- feeding ---------------------------------------------------------------------------
@@ -71,12 +86,35 @@ class DiffTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = diff.rows if diff is not None else ()
         self._accel = accel
+        self._recount()
         self.endResetModel()
 
     def set_annotations(self, notes: Mapping[tuple[int, int], RowNote]) -> None:
         """Replace every row's note; keys are (vcpu, register id)."""
         self._notes = dict(notes)
+        self._recount()
         self.refresh()
+
+    def patch_notes(self, changed: Mapping[int, RowNote | None]) -> None:
+        """Replace the notes of a few rows (model row -> note, None for none) and signal
+        only those rows: a proxy with dynamicSortFilter then re-filters just them."""
+        counts = self._counts
+        for i, note in changed.items():
+            r = self._rows[i]
+            counts[self.status_key(i)] -= 1
+            if note is None:
+                self._notes.pop((r.vcpu, r.id), None)
+            else:
+                self._notes[(r.vcpu, r.id)] = note
+            counts[self.status_key(i)] += 1
+        last = len(Column) - 1
+        for first, end in _runs(sorted(changed)):
+            self.dataChanged.emit(self.index(first, 0), self.index(end, last))
+
+    def _recount(self) -> None:
+        self._counts = dict.fromkeys(theme.STYLES, 0)
+        for i in range(len(self._rows)):
+            self._counts[self.status_key(i)] += 1
 
     def refresh(self) -> None:
         """Repaint every cell (colour scheme changed, notes changed): same rows, new looks."""
@@ -104,10 +142,8 @@ class DiffTableModel(QAbstractTableModel):
         return "tolerated" if note is not None and note.tolerated else self._rows[row].status.value
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(theme.STYLES, 0)
-        for i in range(len(self._rows)):
-            out[self.status_key(i)] += 1
-        return out
+        """Rows per status key (kept up to date by every feeding call: no row scan)."""
+        return dict(self._counts)
 
     def vcpus(self) -> list[int]:
         return sorted({r.vcpu for r in self._rows})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Signal
 
+from ..model import regdb
 from ..model.diff import Status
 from ..model.regid import format_id
 from .diff_model import DiffTableModel, SortRole
@@ -85,7 +86,7 @@ class DiffFilterProxy(QSortFilterProxyModel):
         if model.status_key(source_row) not in self._statuses:
             return False
         if (self._hide_state and row.status is Status.VALUE_MISMATCH
-                and model.info(source_row).cls == "state"):
+                and model.info(source_row).cls in regdb.GUEST_STATE_CLASSES):
             return False
         if self._text:
             info = model.info(source_row)

@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QStackedWidget,
-                               QVBoxLayout, QWidget)
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from . import theme
 from .actions import Actions
@@ -31,6 +31,7 @@ from .progress import LoadProgress
 from .session import Session
 from .settings import Settings
 from .start_page import StartPage
+from .state_view import StatePage
 from .summary import Summary
 
 FILE_FILTER = "Register sources (*.mig *.bin *.json *.txt *.log);;All files (*)"
@@ -52,6 +53,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.session = session or Session(self)
         self._resources = ExitStack()  # extracted demo files live until the window closes
+        self._patching = False  # a rule edit's few rows are being re-noted (_annotations_patched)
+        self._state_shown = None  # the diff the CPU state tab was last filled for
 
         self.model = DiffTableModel(self)
         self.proxy = DiffFilterProxy(self)
@@ -68,7 +71,14 @@ class MainWindow(QMainWindow):
         page_layout.addWidget(self.filter_bar)
         self.summary = Summary(self.statusBar())
         page_layout.addWidget(self.summary.warning)
-        page_layout.addWidget(self.view, 1)
+        self.state_page = StatePage()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("viewTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.view, "cpregs")
+        self.tabs.addTab(self.state_page, "CPU state")
+        self.tabs.setTabToolTip(1, "Core registers and GIC state: not part of the verdict")
+        page_layout.addWidget(self.tabs, 1)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.start_page)
         self.stack.addWidget(diff_page)
@@ -127,8 +137,10 @@ class MainWindow(QMainWindow):
         s.sourcesChanged.connect(self._sources_changed)
         s.diffChanged.connect(self._diff_changed)
         s.selectionChanged.connect(
-            lambda row: self.details.show_record(row, s.accel, s.diff))
+            lambda row: self.details.show_record(row, s.accel,
+                                                 None if s.selected_is_state else s.diff))
         s.annotationsChanged.connect(self._annotations_changed)
+        s.annotationsPatched.connect(self._annotations_patched)
         s.loadFailed.connect(lambda exc: show_load_error(self, exc))
         s.busyChanged.connect(lambda _busy: self.actions.update_enabled(s))
         self.proxy.filtersChanged.connect(self._update_summary)
@@ -138,6 +150,11 @@ class MainWindow(QMainWindow):
             lambda current, _prev: s.select(current.data(RecordRole)
                                             if current.isValid() else None))
         self.view.detailsRequested.connect(self.show_details)
+        self.state_page.view.selectionModel().currentRowChanged.connect(
+            lambda current, _prev: s.select(current.data(RecordRole) if current.isValid()
+                                            else None, state=True))
+        self.state_page.view.detailsRequested.connect(self.show_details)
+        self.tabs.currentChanged.connect(self._tab_changed)
         sp = self.start_page
         sp.openSourceRequested.connect(self.open_source_dialog)
         sp.openDestinationRequested.connect(self.open_destination_dialog)
@@ -159,6 +176,8 @@ class MainWindow(QMainWindow):
         self.model.set_diff(s.diff, s.accel)
         self.model.set_annotations(s.annotations)
         self.filter_bar.set_vcpus(self.model.vcpus())
+        self._state_shown = None
+        self._tab_changed(self.tabs.currentIndex())
         self._refresh_all()
         if s.diff is not None:
             self.view.goto_difference(1)  # start where the first problem is, as Meld does
@@ -169,6 +188,29 @@ class MainWindow(QMainWindow):
         self.view.setColumnHidden(Column.RULE, not self.session.annotations)
         self.proxy.refilter()  # "tolerated" rows may now be filtered differently
         self._refresh_all()
+
+    def _tab_changed(self, index: int) -> None:
+        """Fill the CPU state tab when first shown for this pair (diff_state runs then), and
+        point the details at the tab's current row."""
+        s, page = self.session, self.state_page
+        if index == 1 and self._state_shown is not s.diff:
+            self._state_shown = s.diff
+            page.set_state(s.state_diff, s.accel)
+        view = page.view if index == 1 else self.view
+        current = view.currentIndex()
+        s.select(current.data(RecordRole) if current.isValid() else None, state=index == 1)
+
+    def _annotations_patched(self, changed) -> None:
+        """A rule edit: only ``changed`` rows get new notes. No refilter(): the proxy
+        (dynamicSortFilter) re-filters the rows whose dataChanged it receives."""
+        self._patching = True  # one summary update below, not one per row moved in/out
+        try:
+            self.model.patch_notes(changed)
+        finally:
+            self._patching = False
+        self.view.setColumnHidden(Column.RULE, not self.session.annotations)
+        self.filter_bar.set_counts(self.model.counts())
+        self._update_summary()
 
     def _refresh_all(self) -> None:
         has_diff = self.session.diff is not None
@@ -182,6 +224,8 @@ class MainWindow(QMainWindow):
         self._update_summary()
 
     def _update_summary(self, *_args) -> None:
+        if self._patching:
+            return
         s = self.session
         self.summary.update(s.src, s.dst, s.diff, self.model.counts(), self.proxy.rowCount(),
                             s.accel)

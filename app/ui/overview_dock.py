@@ -35,7 +35,7 @@ class OverviewDock(QDockWidget):
         self.visibilityChanged.connect(self._visibility_changed)
         proxy = window.proxy
         for signal in (proxy.filtersChanged, proxy.modelReset, proxy.layoutChanged,
-                       window.session.annotationsChanged):
+                       window.session.annotationsChanged, window.session.annotationsPatched):
             signal.connect(self.schedule)
 
     def schedule(self, *_args) -> None:

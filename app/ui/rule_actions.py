@@ -174,6 +174,11 @@ class RuleButtons(QWidget):
         if row is None:
             self.hide()
             return
+        if self.actions.session.selected_is_state:
+            # CPU state never reaches the verdict: a rule could not change anything.
+            self._layout.addWidget(QLabel("CPU state: not part of the verdict — no rules apply."))
+            self.show()
+            return
         existing = self.actions.session.rules.get(row.id)
         drafts = self.actions.drafts(row)
         self._layout.addWidget(QLabel("Add rule:" if drafts else "Rule:"))

@@ -4,7 +4,8 @@ It adds the verdict banner (``add_banner``), the rules dock (``add_side_panel``)
 items of the row context menu and details panel (RuleActions), Edit → Undo/Redo over a
 QUndoStack (RuleEditor), Edit → Add rule / Suggest rules, File → Open rules / Save rules /
 Save rules as / Export, and keeps every view in step with the session: each new verdict
-re-colours the rows (``set_annotations``), refreshes the banner and the panel's row counts.
+re-colours the rows (``set_annotations`` after a new pair or policy, ``patch_annotations`` of
+the few changed rows after a rule edit), refreshes the banner and the panel's row counts.
 The window only creates the layer and asks it before closing (``files.close_allowed``).
 """
 
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QPushButton
 from ..model.commands import AddRules
 from ..model.policy import default_policy
 from ..model.verdict_summary import summarize
-from .annotations import row_notes
+from .annotations import live_notes, row_notes
 from .diff_model import RecordRole
 from .export_dialog import ExportDialog
 from .rule_actions import RuleActions
@@ -141,8 +142,14 @@ class RulesLayer:
                 self.banner.show_error(s.verdict_error)
             else:
                 self.banner.show_summary(None, s.policy, None)
+        elif s.changed_rows is not None and s.live is not None:
+            # A rule edit: the LiveSummary recounted only the rows it touched.
+            self.summary = s.live.summary
+            s.patch_annotations(live_notes(s.live, s.rules, s.changed_rows))
+            self.banner.show_summary(self.summary, s.policy, default_policy(s.dst)[0].name)
         else:
-            self.summary = summarize(s.verdict, s.rules, s.diff)
+            self.summary = s.live.summary if s.live is not None else summarize(
+                s.verdict, s.rules, s.diff)
             s.set_annotations(row_notes(self.summary, s.rules))
             self.banner.show_summary(self.summary, s.policy, default_policy(s.dst)[0].name)
             if self._jump_to_blocking:

@@ -11,6 +11,12 @@ The docs screenshots (README) are made with::
         --rules docs/screenshot-rules.toml
     CPREG_SCREENSHOT=docs/screenshot-rule-dialog.png CPREG_SCREENSHOT_SELECT=ID_DFR0_EL1 \
         CPREG_SCREENSHOT_RULE=diff-in-mask xvfb-run -a ... python -m app --demo
+    CPREG_COLOR_SCHEME=dark CPREG_SCREENSHOT=docs/screenshot-dark.png \
+        CPREG_SCREENSHOT_SELECT=ID_DFR0_EL1 xvfb-run -a ... python -m app --demo \
+        --rules docs/screenshot-rules.toml
+    CPREG_SCREENSHOT=docs/screenshot-cpu-state.png CPREG_SCREENSHOT_TAB=state \
+        CPREG_SCREENSHOT_SELECT=ICC_CTLR_EL1 xvfb-run -a ... python -m app \
+        tests/data/q72-cortex-a57-smp2-gicv3.mig tests/data/q72-cortex-a57-smp2.mig
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ SETTLE_MS = 400  # let layout, docks and the first paint finish before grabbing
 
 
 def capture_when_ready(window, path: str, select_status: str | None = None,
-                       rule_type: str | None = None) -> None:
+                       rule_type: str | None = None, *, state_tab: bool = False) -> None:
     session = window.session
 
     def diff_ready() -> None:
@@ -37,8 +43,10 @@ def capture_when_ready(window, path: str, select_status: str | None = None,
 
     def prepare() -> None:
         # Selected after the verdict arrived: a new pair first jumps to its blocking row.
+        if state_tab:
+            window.tabs.setCurrentIndex(1)
         if select_status:
-            _select(window, select_status)
+            _select(window, select_status, state_tab)
         target = _rule_dialog(window, rule_type) if rule_type else window
         if target is None:
             QApplication.instance().exit(2)
@@ -63,15 +71,16 @@ def capture_when_ready(window, path: str, select_status: str | None = None,
         QTimer.singleShot(SETTLE_MS, lambda: session.busy or session.diff or grab())
 
 
-def _select(window, wanted: str) -> None:
+def _select(window, wanted: str, state_tab: bool = False) -> None:
     """Select the first visible row whose status or register name is ``wanted`` and whose
-    register has bitfields."""
-    proxy, accel = window.proxy, window.session.accel
+    register has bitfields (in the CPU state tab with ``state_tab``)."""
+    view = window.state_page.view if state_tab else window.view
+    proxy, accel = view.model(), window.session.accel
     for row in range(proxy.rowCount()):
         record = proxy.index(row, 0).data(RecordRole)
         info = regdb.lookup(record.id, accel)
         if wanted in (record.status.value, info.name) and info.fields:
-            window.view.select_proxy_row(row)
+            view.select_proxy_row(row)
             return
     log.warning("screenshot: no visible row %s with fields to select", wanted)
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.model.diff import Status
+from app.model.verdict import evaluate
 from app.model.rule import Rule, RuleType
 from app.model.ruleset import RuleSet
 from app.ui.diff_model import Column
@@ -176,15 +177,21 @@ def test_policy_selector_reevaluates_and_says_why(qtbot, loaded):
     assert loaded.session.policy is None and "default" in banner.why.text()
 
 
-def test_big_pairs_evaluate_in_the_background(qtbot, loaded, monkeypatch):
+def test_big_pairs_build_in_the_background_and_edit_rules_at_once(qtbot, loaded, monkeypatch):
     monkeypatch.setattr("app.ui.session.SYNC_ROWS", 0)
     s = loaded.session
     par = next(r for r in visible_records(loaded) if r.status is Status.UNEXPECTED)
     before = s.verdict
-    s.set_rules(RuleSet((Rule(par.id, RuleType.NOT_ON_BOTH_ENDS),)))
+    s.set_policy("qemu-10.0")  # a new policy builds a new LiveVerdict: in the worker
     assert s.evaluating and s.verdict is before  # not computed on the GUI thread
-    assert loaded.rules_layer.banner.headline.text() == "<b>Evaluating…</b>"
     qtbot.waitUntil(lambda: not s.evaluating and s.verdict is not before, timeout=10000)
+    s.set_policy(None)
+    qtbot.waitUntil(lambda: not s.evaluating, timeout=10000)
+    built = s.verdict
+    rules = RuleSet((Rule(par.id, RuleType.NOT_ON_BOTH_ENDS),))
+    s.set_rules(rules)  # a rule edit is an incremental update on the GUI thread
+    assert not s.evaluating and s.verdict is not built
+    assert s.verdict == evaluate(s.src, s.dst, rules, s.policy)
     assert _headline(loaded) == "<b>Rejected</b> by QEMU 11.1 — 3 blocking registers"
 
 
