@@ -65,9 +65,9 @@ def cmd_show(args) -> int:
     return 0
 
 
-def _selected_rows(result: Diff, args, accel: str):
-    only = _vcpu_filter(args.vcpu)
-    for row in result.rows:
+def selected_rows(rows, args, only: int | None, accel: str):
+    """The rows ``diff`` prints (cpreg or CPU-state rows): --vcpu, --all and --hide-state."""
+    for row in rows:
         if only is not None and row.vcpu != only:
             continue
         if not args.all and row.status is Status.MATCH:
@@ -95,10 +95,10 @@ def cmd_diff(args) -> int:
     src, dst = load_sides(args.src, args.dst)
     result = diff(src, dst)
     accel = src.accel if src.accel != "unknown" else dst.accel
-    rows = list(_selected_rows(result, args, accel))
+    only = _vcpu_filter(args.vcpu)
+    rows = list(selected_rows(result.rows, args, only, accel))
     state = None if args.no_state_groups else diff_state(src, dst)
-    state_rows = [] if state is None else list(
-        cli_state.selected_state_rows(state, args, _vcpu_filter(args.vcpu), accel))
+    state_rows = [] if state is None else list(selected_rows(state.rows, args, only, accel))
     if args.json:
         data = diff_json(src, dst, result, rows)
         print_json(data if state is None else add_diff_state(data, state, state_rows, accel))

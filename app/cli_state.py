@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from .model import regdb, regid
 from .model.cpu_state import CpuState, VcpuState
-from .model.diff import Status
 from .model.register_set import RegisterSet
 from .model.report import hex_or_none
 from .model.state_diff import StateDiff
@@ -63,19 +62,6 @@ def _presence(v: VcpuState) -> str:
     if p.gicc_accessible is not None:
         words.append(f"gicc_accessible={str(p.gicc_accessible).lower()}")
     return ", ".join(words)
-
-
-def selected_state_rows(result: StateDiff, args, only: int | None, accel: str):
-    """The state rows ``diff`` prints: the same --vcpu/--all/--hide-state rules as cpregs."""
-    for row in result.rows:
-        if only is not None and row.vcpu != only:
-            continue
-        if not args.all and row.status is Status.MATCH:
-            continue
-        if (args.hide_state and row.status is Status.VALUE_MISMATCH
-                and regdb.lookup(row.id, accel).cls in regdb.GUEST_STATE_CLASSES):
-            continue
-        yield row
 
 
 def write_diff_state(out, result: StateDiff, rows, accel: str) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterator
+from .register_values import RegisterValues
 
 GROUP_CORE = "core"  # X0..X30, SP, PC, PSTATE, SP_ELx, ELR_ELx, SPSR banks, V0..V31
 GROUP_GIC = "gic"  # GIC CPU interface + redistributor (GICv3) or CPU interface (GICv2)
@@ -24,7 +24,7 @@ GIC_V2 = "gicv2"
 
 
 @dataclass(frozen=True)
-class StateGroup:
+class StateGroup(RegisterValues):
     """One group of one vCPU's registers in a fixed order (the same order on every source).
 
     ``values`` entries are None for registers the stream does not carry (an absent
@@ -38,23 +38,9 @@ class StateGroup:
     notes: tuple[str, ...] = ()
 
     def __post_init__(self):
-        if len(self.ids) != len(self.values):
-            raise ValueError("ids and values differ in length")
+        self._check_lengths()
         if len(set(self.ids)) != len(self.ids):
             raise ValueError(f"group {self.name} names a register twice")
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def items(self) -> Iterator[tuple[int, int | None]]:
-        return zip(self.ids, self.values)
-
-    def as_dict(self) -> dict[int, int | None]:
-        return dict(zip(self.ids, self.values))
-
-    def value_of(self, reg_id: int) -> int | None:
-        """The value of ``reg_id`` (KeyError when the group does not have it)."""
-        return self.as_dict()[reg_id]
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ lists, logs): known presence, unknown value — never an invented zero.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from .cpu_state import CpuState
+from .register_values import RegisterValues
 
 ACCEL_TCG = "tcg"
 ACCEL_KVM = "kvm"
@@ -47,7 +47,7 @@ class Provenance:
 
 
 @dataclass(frozen=True)
-class VCpu:
+class VCpu(RegisterValues):
     """One vCPU's cpreg list in the order its source gave it (QEMU writes it sorted by id)."""
 
     index: int
@@ -55,21 +55,7 @@ class VCpu:
     values: tuple[int | None, ...]
 
     def __post_init__(self):
-        if len(self.ids) != len(self.values):
-            raise ValueError("ids and values differ in length")
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def items(self) -> Iterator[tuple[int, int | None]]:
-        return zip(self.ids, self.values)
-
-    def as_dict(self) -> dict[int, int | None]:
-        return dict(zip(self.ids, self.values))
-
-    def value_of(self, reg_id: int) -> int | None:
-        """The value of ``reg_id`` (KeyError when the vCPU does not have it)."""
-        return self.as_dict()[reg_id]
+        self._check_lengths()
 
 
 @dataclass(frozen=True)

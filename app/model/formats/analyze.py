@@ -15,7 +15,7 @@ import re
 
 from ..errors import DumpError
 from ..register_set import ACCEL_UNKNOWN, Provenance, RegisterSet, VCpu, guess_accel
-from .textfile import head_text, line_of, load_json, parse_int, read_text
+from .textfile import head_text, line_of, parse_int, read_json_object
 
 FORMAT = "analyze-migration"
 _SECTION_KEY = re.compile(r'^\s*\{\s*"(?P<name>[^"]+) \((?P<id>\d+)\)"\s*:\s*\{')
@@ -37,11 +37,7 @@ def sniff(head: bytes) -> str | None:
 
 def read_analyze_json(path: str, *, progress=None) -> RegisterSet:
     path = os.fspath(path)
-    text = read_text(path)
-    data = load_json(text, path)
-    if not isinstance(data, dict):
-        raise DumpError("not a JSON object", path=path, line=1,
-                        expected="analyze-migration.py -d state output")
+    text, data = read_json_object(path, "analyze-migration.py -d state output")
     cpus = []
     for key, body in data.items():
         m = _KEY.match(key)

@@ -18,7 +18,7 @@ from .. import regid
 from ..errors import DumpError
 from ..register_set import ACCEL_KVM, Provenance, RegisterSet, VCpu
 from .migstream import MAX_CPREGS
-from .textfile import head_text, line_of, load_json, read_text
+from .textfile import head_text, line_of, read_json_object
 
 FORMAT = "firecracker-template"
 BITMAP_BITS = 128
@@ -59,11 +59,7 @@ def format_bitmap(value: int, mask: int, bits: int = BITMAP_BITS) -> str:
 
 def read_firecracker(path: str, *, progress=None) -> RegisterSet:
     path = os.fspath(path)
-    text = read_text(path)
-    data = load_json(text, path)
-    if not isinstance(data, dict):
-        raise DumpError("not a JSON object", path=path, line=1,
-                        expected='{"reg_modifiers": [...]}')
+    text, data = read_json_object(path, '{"reg_modifiers": [...]}')
     if any(key in data for key in _X86_KEYS):
         raise DumpError("an x86_64 CPU template (cpuid/msr modifiers) has no ARM registers",
                         path=path, line=1, expected="an aarch64 template with reg_modifiers")

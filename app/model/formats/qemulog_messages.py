@@ -76,8 +76,8 @@ FAMILIES = (
        "cpu_post_load_missing_as_expected register missing as expected in input stream: "
        "v=N index=0xID", "merge"),
     _f("mismatch", "Could not set register ",
-       rf"Could not set register (?P<reg>.+?)(?: to (?P<src>[0-9a-fA-F]+)"
-       rf"(?: \(is (?P<dst>[0-9a-fA-F]+)\))?|: (?P<why>.+))$", G_KVM,
+       r"Could not set register (?P<reg>.+?)(?: to (?P<src>[0-9a-fA-F]+)"
+       r"(?: \(is (?P<dst>[0-9a-fA-F]+)\))?|: (?P<why>.+))$", G_KVM,
        "Could not set register NAME to VALUE (is VALUE) | : REASON", "set"),
     _f("count", "expecting positive value <=",
        r"Invalid value (?P<src>-?\d+) expecting positive value <= (?P<dst>\d+)", G_72,

@@ -76,6 +76,15 @@ def load_json(text: str, path: str):
                         line=text.count("\n", 0, at) + 1, expected="a register dump") from None
 
 
+def read_json_object(path: str, expected: str) -> tuple[str, dict]:
+    """(text, parsed object) of a JSON file that must hold one object, else DumpError."""
+    text = read_text(path)
+    data = load_json(text, path)
+    if not isinstance(data, dict):
+        raise DumpError("not a JSON object", path=path, line=1, expected=expected)
+    return text, data
+
+
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]|(?<!\d)\d{4000,}')
 
 
