@@ -8,7 +8,7 @@ from app.model import bitmap, regdb
 from app.model.bitmap import BOTH_CLEAR, BOTH_SET, DST_ONLY, OUTSIDE, SRC_ONLY
 from app.model.diff import DiffRow, Status, diff
 from app.model.formats import load
-from conftest import fixture
+from testdata import fixture
 
 TOP = 1 << 63
 

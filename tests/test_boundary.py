@@ -6,7 +6,7 @@ import ast
 import subprocess
 import sys
 
-from conftest import REPO
+from testdata import REPO
 
 FORBIDDEN = ("PySide6", "shiboken6", "pyqtgraph", "app.ui")
 

@@ -13,7 +13,7 @@ import pytest
 from app.cli import main
 from app.model.diff import Status, diff
 from app.model.formats.migstream import read_stream
-from conftest import REPO, SHARED_DATA, fixture, needs_shared
+from testdata import REPO, SHARED_DATA, fixture, needs_shared
 
 A57_72 = fixture("q72-cortex-a57-smp2.mig")
 A57_11 = fixture("q11-cortex-a57-smp2-virt-7.2.mig")

@@ -6,7 +6,7 @@ import json
 
 from app.cli import main
 from app.model import rulefile
-from conftest import fixture
+from testdata import fixture
 
 A57_72 = str(fixture("q72-cortex-a57-smp2.mig"))
 A57_11 = str(fixture("q11-cortex-a57-smp2-virt-7.2.mig"))

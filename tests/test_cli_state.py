@@ -6,7 +6,7 @@ import json
 
 from app.cli import main
 from app.cli_state import HEADING
-from conftest import fixture
+from testdata import fixture
 
 GICV3 = str(fixture("q72-cortex-a57-smp2-gicv3.mig"))
 SMP1 = str(fixture("q72-cortex-a57-smp1.mig"))

@@ -28,7 +28,7 @@ from app.model.formats.core_regs import core_group
 from app.model.formats.gicv3_regs import gicv3_group
 from app.model.regid import decode, encode_sysreg, format_id, parse_register, private_reg, \
     qemu_key_from_kvm_id
-from conftest import DATA, fixture
+from testdata import DATA, fixture
 
 GICV3 = fixture("q72-cortex-a57-smp2-gicv3.mig")
 GICV2 = fixture("q72-cortex-a57-smp2.mig")

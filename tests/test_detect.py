@@ -8,7 +8,7 @@ import pytest
 
 from app.model.errors import UnknownFormatError
 from app.model.formats import READERS, detect, load
-from conftest import DATA
+from testdata import DATA
 
 EXPECTED = {
     "q72-cortex-a57-smp2.mig": "qemu-stream",

@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 from app.model.diff import Status, diff, merge_vcpu
 from app.model.formats.migstream import read_stream
 from app.model.register_set import Provenance, RegisterSet, VCpu
-from conftest import fixture
+from testdata import fixture
 
 
 def _set(*cpus: dict[int, int | None]) -> RegisterSet:

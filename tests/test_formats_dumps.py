@@ -15,7 +15,7 @@ from app.model.formats.firecracker import format_bitmap, parse_bitmap, read_fire
 from app.model.formats.gdbregs import read_gdb_registers
 from app.model.rule import Rule, RuleType
 from app.model.ruleset import RuleSet
-from conftest import DATA, fixture
+from testdata import DATA, fixture
 
 DUMPS = "dumps/"
 STREAMS = sorted(p.name for p in DATA.glob("*.mig"))

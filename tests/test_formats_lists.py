@@ -10,7 +10,7 @@ from app.model import regdb, regid
 from app.model.errors import DumpError
 from app.model.formats import detect, load
 from app.model.formats.reglist import read_reg_list
-from conftest import fixture
+from testdata import fixture
 
 VREGS_PMU = fixture("lists/get-reg-list-7.2.13-vregs-pmu.txt")
 EL2_SVE_PMU = fixture("lists/get-reg-list-7.2.13-el2-sve-pmu.txt")

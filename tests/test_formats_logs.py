@@ -9,7 +9,7 @@ from app.model.diff import Status, diff
 from app.model.errors import DumpError
 from app.model.formats import detect, load, load_pair
 from app.model.formats.qemulog import read_log_pair
-from conftest import fixture
+from testdata import fixture
 
 LOGS = "logs/"
 V6 = fixture(LOGS + "qemu-series-v6-commit-example.log")

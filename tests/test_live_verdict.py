@@ -24,7 +24,7 @@ from app.model.policy import POLICIES, QEMU_72
 from app.model.rule import Rule, RuleType
 from app.model.ruleset import RuleSet
 from app.model.verdict import evaluate
-from conftest import fixture
+from testdata import fixture
 
 PAIRS = [
     ("q72-max-smp2.mig", "q72-cortex-a57-smp2.mig"),
@@ -100,6 +100,7 @@ def test_update_equals_evaluate_after_every_edit(pair, policy, data):
         rules = _apply(rules, data, regs, tail, masks, values)
         got = live.update(rules)
         assert got == evaluate(src, dst, rules, policy)
+        _assert_trail_facts(live, got)
         after = _snapshot(live)
         assert set(live.last_changed) == {i for i, (a, b) in enumerate(zip(before, after))
                                           if a != b}
@@ -109,6 +110,15 @@ def test_update_equals_evaluate_after_every_edit(pair, policy, data):
             row = live.diff.rows[i]
             assert live.row_reason(i) == said.get((row.vcpu, row.id))
         before = after
+
+
+def _assert_trail_facts(live, verdict):
+    """What the LiveSummary reads from the steps equals a scan of the assembled trail."""
+    blocking = [r for r in verdict.trail if r.blocking]
+    registers = tuple(dict.fromkeys(r.register for r in blocking if r.register is not None))
+    stream = tuple(r for r in blocking if r.register is None)
+    assert live.blocking_facts() == (registers, stream)
+    assert list(live.reached_reasons()) == [r for r in verdict.trail if r.reached]
 
 
 def _max_to_a57():

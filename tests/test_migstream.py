@@ -10,7 +10,7 @@ import pytest
 from app.model.errors import FormatError, StreamError
 from app.model.formats import load
 from app.model.formats.migstream import read_stream
-from conftest import DATA, SHARED_DATA, fixture, needs_shared
+from testdata import DATA, SHARED_DATA, fixture, needs_shared
 
 STREAMS = sorted(p.name for p in DATA.glob("*.mig"))
 

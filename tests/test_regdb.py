@@ -13,7 +13,7 @@ from app.model import regdb
 from app.model.fields import EnumValue, Field, field_safety_direction
 from app.model.regid import decode, encode_aa32, encode_sysreg, fw_feat_bmap_reg, fw_reg
 from app.model.register_set import ACCEL_KVM, ACCEL_TCG
-from conftest import DATA, REPO, SHARED, SHARED_DATA
+from testdata import DATA, REPO, SHARED, SHARED_DATA
 
 REFERENCE = SHARED / "reference"
 needs_reference = pytest.mark.skipif(not (REFERENCE / "linux-7.2.13").is_dir(),

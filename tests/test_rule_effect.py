@@ -13,7 +13,7 @@ from app.model.rule_effect import rule_effect, with_rule
 from app.model.ruleset import RuleSet
 from app.model.verdict import evaluate
 from app.model.verdict_summary import summarize
-from conftest import fixture
+from testdata import fixture
 
 T = RuleType
 

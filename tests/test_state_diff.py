@@ -17,7 +17,7 @@ from app.model.diff import DiffRow, Status
 from app.model.formats import load
 from app.model.state_diff import diff_state
 from app.model.verdict import evaluate
-from conftest import fixture
+from testdata import fixture
 
 GICV3_SMP2 = "q72-cortex-a57-smp2-gicv3.mig"
 SMP1 = "q72-cortex-a57-smp1.mig"

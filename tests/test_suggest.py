@@ -14,7 +14,7 @@ from app.model.rule import Rule, RuleType
 from app.model.ruleset import RuleSet
 from app.model.suggest import FULL_MASK, suggest
 from app.model.verdict import evaluate
-from conftest import fixture
+from testdata import fixture
 from synthetic_sets import (ID_AA64PFR0_EL1, ID_DFR0_EL1, L2CTLR_EL1, SCTLR_EL1, regset,
                             same)
 

@@ -22,7 +22,7 @@ from app.model.regid import qemu_key_from_kvm_id
 from app.model.register_set import ACCEL_KVM
 from app.model.rule import Rule, RuleType
 from app.model.verdict import evaluate
-from conftest import REPO, SHARED, needs_shared
+from testdata import REPO, SHARED, needs_shared
 from synthetic_sets import (DBGDTRTX_BOGUS, ID_AA64PFR0_EL1, ID_DFR0_EL1, L2CTLR_EL1,
                             LATE_IMPDEF, SCTLR_EL1, TTBR0_EL1, regset, same)
 

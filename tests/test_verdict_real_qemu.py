@@ -22,7 +22,7 @@ from app.model.policy import get_policy
 from app.model.qemu_log import PREFIX, qemu_log
 from app.model.regid import qemu_key_from_kvm_id
 from app.model.verdict import evaluate
-from conftest import DATA
+from testdata import DATA
 
 VERDICTS = DATA / "qemu" / "qemu-verdicts.json"
 LOGS = DATA / "qemu" / "logs"

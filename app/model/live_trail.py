@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from itertools import chain
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .cpreg_load import Step
 from .reason import Reason
@@ -38,12 +38,15 @@ class OrderedReasons:
     """A step whose reasons belong to rows: at most one per row position, kept in row order.
 
     ``put`` costs a binary search and a list insert, so re-judging one register on every vCPU
-    touches only that register's reasons.
+    touches only that register's reasons. ``counts`` (shared by the steps of one verdict)
+    keeps how many blocking reasons each register has, so the set of blocking registers is
+    known without reading the trail.
     """
 
-    __slots__ = ("reached", "unreached", "collects_all", "_pos", "_blocking")
+    __slots__ = ("reached", "unreached", "collects_all", "_pos", "_blocking", "_counts")
 
-    def __init__(self, collects_all: bool):
+    def __init__(self, collects_all: bool, counts: dict | None = None):
+        self._counts: dict = {} if counts is None else counts
         self.reached: list[Reason] = []
         self.unreached: list[Reason] = []
         self.collects_all = collects_all
@@ -57,6 +60,7 @@ class OrderedReasons:
         if present:
             if self.reached[i].blocking:
                 del self._blocking[bisect_left(self._blocking, pos)]
+                self._count(self.reached[i].register, -1)
             if reason is None:
                 del self._pos[i], self.reached[i], self.unreached[i]
                 return
@@ -70,6 +74,19 @@ class OrderedReasons:
         if reason.blocking:
             j = bisect_left(self._blocking, pos)
             self._blocking.insert(j, pos)
+            self._count(reason.register, 1)
+
+    def _count(self, register, delta: int) -> None:
+        left = self._counts.get(register, 0) + delta
+        if left:
+            self._counts[register] = left
+        else:
+            del self._counts[register]
+
+    def blocking_reasons(self):
+        """The blocking reasons, in order (as created: ``reached`` True)."""
+        pos, reached = self._pos, self.reached
+        return (reached[bisect_left(pos, p)] for p in self._blocking)
 
     def get(self, pos: int) -> Reason | None:
         """The reason of row ``pos`` (as created: ``reached`` True), None when it has none."""
@@ -83,23 +100,54 @@ class OrderedReasons:
         return bisect_left(self._pos, self._blocking[0])
 
 
+def blocking_facts(steps: Iterable[FixedStep | OrderedReasons], registers: int
+                   ) -> tuple[tuple[int, ...], tuple[Reason, ...]]:
+    """(distinct registers of the blocking reasons in trail order, blocking reasons about no
+    register with ``reached`` set), as a scan of the assembled trail finds them, without
+    assembling it. ``registers`` is how many distinct registers block (the shared
+    ``counts``): once all are met, row steps are only checked for a failure."""
+    found: dict[int, None] = {}
+    stream: list[Reason] = []
+    failed = False
+    for step in steps:
+        if isinstance(step, OrderedReasons):
+            if len(found) < registers:
+                found.update(dict.fromkeys(r.register for r in step.blocking_reasons()))
+            failed = failed or step.first_blocking() is not None
+            continue
+        for part in _parts(step, failed):
+            stream += (r for r in part if r.blocking and r.register is None)
+        failed = failed or step.first_blocking() is not None
+    found.pop(None, None)
+    return tuple(found), tuple(stream)
+
+
+def reached_reasons(steps: Iterable[FixedStep | OrderedReasons]) -> Iterator[Reason]:
+    """The trail's reasons with ``reached`` True, in order: only the steps up to QEMU's
+    first failure are read (a rejected stream's trail is mostly unreached)."""
+    for step in steps:
+        parts = _parts(step, False)
+        yield from parts[0]
+        if step.first_blocking() is not None:
+            return
+
+
+def _parts(step: FixedStep | OrderedReasons, failed: bool) -> list[Sequence[Reason]]:
+    """What ``step`` adds to the trail when a step before it failed (``failed``) or not."""
+    if failed:
+        return [step.unreached]
+    first = step.first_blocking()
+    if first is None or step.collects_all:
+        return [step.reached]
+    return [step.reached[:first + 1], step.unreached[first + 1:]]
+
+
 def assemble_trail(steps: Iterable[FixedStep | OrderedReasons]) -> tuple[tuple[Reason, ...],
                                                                          bool]:
     """(every reason in QEMU's order with ``reached`` set, whether none blocks)."""
     parts: list[Sequence[Reason]] = []
     failed = False
     for step in steps:
-        if failed:
-            parts.append(step.unreached)
-            continue
-        first = step.first_blocking()
-        if first is None:
-            parts.append(step.reached)
-        elif step.collects_all:
-            parts.append(step.reached)
-            failed = True
-        else:
-            parts.append(step.reached[:first + 1])
-            parts.append(step.unreached[first + 1:])
-            failed = True
+        parts += _parts(step, failed)
+        failed = failed or step.first_blocking() is not None
     return tuple(chain.from_iterable(parts)), not failed

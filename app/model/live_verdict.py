@@ -22,7 +22,8 @@ from typing import Iterable
 
 from .cpreg_load import RowVerdict, array_length_step, judge_row, last_local_id
 from .diff import DiffRow, Status, diff
-from .live_trail import FixedStep, OrderedReasons, assemble_trail
+from .live_trail import (FixedStep, OrderedReasons, assemble_trail, blocking_facts,
+                         reached_reasons)
 from .policy import Policy
 from .reason import Reason
 from .register_set import RegisterSet
@@ -40,7 +41,7 @@ class _Vcpu:
     """One loaded vCPU: its diff rows (ascending ids), their verdicts and its two steps."""
 
     def __init__(self, rows: list[DiffRow], base: int, src_len: int, dst_len: int,
-                 collects_all: bool):
+                 collects_all: bool, counts: dict[int, int]):
         self.rows = rows
         self.ids = [r.id for r in rows]
         self.base = base  # index of rows[0] in the whole diff
@@ -48,8 +49,8 @@ class _Vcpu:
         self.last_local = last_local_id(rows)
         self.src_len, self.dst_len = src_len, dst_len  # counts with hidden registers left out
         self.verdicts: list[RowVerdict | None] = [None] * len(rows)  # None: hidden
-        self.merge = OrderedReasons(collects_all)
-        self.values = OrderedReasons(True)
+        self.merge = OrderedReasons(collects_all, counts)
+        self.values = OrderedReasons(True, counts)
         self.length: tuple[tuple[int, int, int], FixedStep | None] | None = None
 
 
@@ -73,6 +74,7 @@ class LiveVerdict:
         src_len = {c.index: len(c) for c in src.vcpus}
         dst_len = {c.index: len(c) for c in dst.vcpus}
         self._vcpus: dict[int, _Vcpu] = {}
+        self._blocking: dict[int, int] = {}  # register -> blocking row reasons (all vCPUs)
         self._steps: list = []  # FixedStep / OrderedReasons, or a vCPU index: its length step
         self._order: list[_Vcpu] = []  # cpu sections in stream order: whose rows the verdict has
         for item in plan:
@@ -82,7 +84,8 @@ class LiveVerdict:
             v = item.vcpu
             if v not in self._vcpus:
                 self._vcpus[v] = _Vcpu(groups.get(v, []), bases.get(v, 0), src_len[v],
-                                       dst_len[v], not self.policy.merge_stops_at_first)
+                                       dst_len[v], not self.policy.merge_stops_at_first,
+                                       self._blocking)
             vs = self._vcpus[v]
             self._order.append(vs)
             subs = [] if item.subsections is None else [FixedStep(item.subsections)]
@@ -222,9 +225,23 @@ class LiveVerdict:
             vs.length = key, None if step is None else FixedStep(step)
         return vs.length[1]
 
-    def _assemble(self, rules: tuple[Rule, ...]) -> Verdict:
+    def blocking_facts(self) -> tuple[tuple[int, ...], tuple[Reason, ...]]:
+        """(distinct registers of the verdict's blocking reasons in trail order, its blocking
+        reasons about no register): what a scan of ``verdict.trail`` finds, read from the
+        steps instead (live_trail.blocking_facts)."""
+        return blocking_facts(self._live_steps(), len(self._blocking))
+
+    def reached_reasons(self):
+        """``r for r in verdict.trail if r.reached``, read from the steps up to the first
+        failure only (for qemu_log)."""
+        return reached_reasons(self._live_steps())
+
+    def _live_steps(self):
         steps = (self._length_step(s) if isinstance(s, int) else s for s in self._steps)
-        trail, accepted = assemble_trail(s for s in steps if s is not None)
+        return (s for s in steps if s is not None)
+
+    def _assemble(self, rules: tuple[Rule, ...]) -> Verdict:
+        trail, accepted = assemble_trail(self._live_steps())
         rows = chain.from_iterable(vs.verdicts for vs in self._order)
         return Verdict(accepted=accepted, policy=self.policy, policy_reason=self.policy_reason,
                        trail=trail, rows=tuple(filter(None, rows) if self._hidden else rows),

@@ -59,11 +59,13 @@ def _chained(failure: Reason, assert_location: str) -> list[str]:
             f" failed for: cpu, version_id: {version}, minimum_version: {minimum}, ret: -1"]
 
 
-def qemu_log(verdict) -> tuple[str, ...]:
-    """The lines ``verdict.policy``'s QEMU would print loading the stream (no prefix)."""
+def qemu_log(verdict, reached=None) -> tuple[str, ...]:
+    """The lines ``verdict.policy``'s QEMU would print loading the stream (no prefix).
+    ``reached``: the trail's reached reasons in order, when the caller has them cheaper than
+    a scan of the whole trail (LiveVerdict.reached_reasons)."""
     policy = verdict.policy
     lines: list[str] = []
-    for reason in verdict.trail:
+    for reason in verdict.trail if reached is None else reached:
         if not reason.reached:
             continue
         if reason.status == DEPRECATED_MACHINE:

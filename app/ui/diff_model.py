@@ -107,9 +107,9 @@ class DiffTableModel(QAbstractTableModel):
             else:
                 self._notes[(r.vcpu, r.id)] = note
             counts[self.status_key(i)] += 1
-        last = len(Column) - 1
-        for first, end in _runs(sorted(changed)):
-            self.dataChanged.emit(self.index(first, 0), self.index(end, last))
+        last, emit, create = len(Column) - 1, self.dataChanged.emit, self.createIndex
+        for first, end in _runs(sorted(changed)):  # createIndex: index() asks rowCount() too
+            emit(create(first, 0), create(end, last))
 
     def _recount(self) -> None:
         self._counts = dict.fromkeys(theme.STYLES, 0)
