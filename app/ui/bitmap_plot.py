@@ -21,6 +21,7 @@ from ..model.bitmap import BitMap
 from ..model.diff import DiffRow
 from ..model.fields import Field
 from . import theme
+from .plot_style import apply_palette
 
 # Byte labels under the columns; column c is bit 63 - c and spans x in [c, c + 1).
 _BIT_TICKS = [[(63 - b + 0.5, str(b)) for b in (63, 56, 48, 40, 32, 24, 16, 8, 0)],
@@ -130,12 +131,7 @@ class BitMapPlot(pg.PlotWidget):
 
     def restyle(self) -> None:
         """Follow the palette: background, axis text, grid and cell colours."""
-        pal = self.palette()
-        text = pal.color(QPalette.ColorRole.Text)
-        self.setBackground(pal.color(QPalette.ColorRole.Base))
-        for name in ("left", "bottom"):
-            self.getAxis(name).setPen(pal.color(QPalette.ColorRole.Mid))
-            self.getAxis(name).setTextPen(text)
+        pal = apply_palette(self)
         grid = QColor(pal.color(QPalette.ColorRole.Mid))
         self.grid.setPen(pg.mkPen(grid, width=1))
         self.empty.setColor(pal.color(QPalette.ColorRole.PlaceholderText))

@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel
 
 from ..model.bitmap import ANOMALIES
 from . import theme
+from .plot_style import apply_palette
 
 GROUP_WIDTH = 0.8  # of one vCPU slot; the statuses shown share it
 
@@ -92,12 +92,7 @@ class CountsPlot(pg.PlotWidget):
             self.restyle()
 
     def restyle(self) -> None:
-        pal = self.palette()
-        text = pal.color(QPalette.ColorRole.Text)
-        self.setBackground(pal.color(QPalette.ColorRole.Base))
-        for name in ("left", "bottom"):
-            self.getAxis(name).setPen(pal.color(QPalette.ColorRole.Mid))
-            self.getAxis(name).setTextPen(text)
+        apply_palette(self)
 
     def _fill_key(self) -> None:
         self.key.setText("&nbsp;&nbsp; ".join(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Mapping
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QFontDatabase
 
 from ..model import regdb
@@ -23,6 +23,7 @@ from ..model.diff import Diff, DiffRow
 from ..model.register_set import ACCEL_UNKNOWN
 from ..model.regid import format_id
 from . import theme
+from .table_base import HeaderedTableModel
 
 
 class Column(IntEnum):
@@ -72,7 +73,9 @@ def hex64(value: int | None) -> str:
     return "—" if value is None else f"0x{value:016x}"
 
 
-class DiffTableModel(QAbstractTableModel):
+class DiffTableModel(HeaderedTableModel):
+    HEADERS = HEADERS
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: tuple[DiffRow, ...] = ()
@@ -149,16 +152,8 @@ class DiffTableModel(QAbstractTableModel):
         return sorted({r.vcpu for r in self._rows})
 
     # -- QAbstractTableModel ---------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+    def __len__(self) -> int:
+        return len(self._rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole):

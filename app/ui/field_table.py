@@ -8,13 +8,14 @@ and "this direction" says whether the source's value may run where the destinati
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ..model import regdb
 from ..model.fields import Field, decode_fields
 from . import theme
+from .table_base import HeaderedTableModel
 
 HEADERS = ("Field", "Bits", "Source", "Destination", "Meaning", "Kernel safety",
            "This direction")
@@ -31,7 +32,9 @@ def _fmt(value: int | None, f: Field) -> str:
     return f"{value:#x}" if f.width > 3 else str(value)
 
 
-class FieldTableModel(QAbstractTableModel):
+class FieldTableModel(HeaderedTableModel):
+    HEADERS = HEADERS
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._fields: tuple[Field, ...] = ()
@@ -58,16 +61,8 @@ class FieldTableModel(QAbstractTableModel):
         (sv, _), (dv, _) = self._side(self._src, row), self._side(self._dst, row)
         return sv is not None and dv is not None and sv != dv
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._fields)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+    def __len__(self) -> int:
+        return len(self._fields)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

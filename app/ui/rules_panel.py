@@ -8,7 +8,7 @@ RuleActions. Clicking a rule shows its register's first row in the merged view.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
@@ -16,13 +16,16 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from ..model.rule import Rule
 from ..model.ruleset import RuleSet
 from .annotations import rule_text
+from .table_base import HeaderedTableModel
 from .diff_model import RecordRole
 
 HEADERS = ("On", "Register", "Type", "Mask / value", "Rows", "Reason")
 RuleRole = Qt.ItemDataRole.UserRole + 1
 
 
-class RulesModel(QAbstractTableModel):
+class RulesModel(HeaderedTableModel):
+    HEADERS = HEADERS
+
     enabledToggled = Signal(object, bool)  # the Rule, the wanted state
 
     def __init__(self, parent=None):
@@ -44,16 +47,8 @@ class RulesModel(QAbstractTableModel):
         self.rules = rules
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rules)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+    def __len__(self) -> int:
+        return len(self.rules)
 
     def flags(self, index):
         base = super().flags(index)
