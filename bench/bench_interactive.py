@@ -44,6 +44,7 @@ from app.model.live_verdict import LiveVerdict  # noqa: E402
 from app.model.rule import Rule, RuleType  # noqa: E402
 from app.model.ruleset import RuleSet  # noqa: E402
 from app.model.verdict import evaluate  # noqa: E402
+from bench_streams import best  # noqa: E402
 from interactive_startup import report_startup  # noqa: E402
 
 FALLBACK = (ROOT / "tests/data/q72-max-smp2.mig", ROOT / "tests/data/q72-cortex-a57-smp2.mig")
@@ -64,13 +65,6 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}, load average {load1:.2f} at start")
 
 
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def get_pair(args, tmp: Path) -> tuple[Path, Path]:

@@ -15,7 +15,7 @@ import re
 
 from ..errors import DumpError
 from ..register_set import ACCEL_UNKNOWN, Provenance, RegisterSet, VCpu, guess_accel
-from .textfile import head_text, line_of, parse_int, read_json_object
+from .textfile import json_object_head, line_of, parse_int, read_json_object
 
 FORMAT = "analyze-migration"
 _SECTION_KEY = re.compile(r'^\s*\{\s*"(?P<name>[^"]+) \((?P<id>\d+)\)"\s*:\s*\{')
@@ -25,11 +25,9 @@ MAX_VCPUS = 4096
 
 
 def sniff(head: bytes) -> str | None:
-    text = head_text(head)
-    if text is None:
-        return "not UTF-8 text"
-    if not text.lstrip().startswith("{"):
-        return "not a JSON object"
+    text, why = json_object_head(head)
+    if why is not None:
+        return why
     if not _SECTION_KEY.match(text):
         return "first key is not a section name like \"ram (2)\""
     return None

@@ -18,7 +18,7 @@ from .. import regid
 from ..errors import DumpError
 from ..register_set import ACCEL_KVM, Provenance, RegisterSet, VCpu
 from .migstream import MAX_CPREGS
-from .textfile import head_text, line_of, read_json_object
+from .textfile import json_object_head, line_of, read_json_object
 
 FORMAT = "firecracker-template"
 BITMAP_BITS = 128
@@ -27,11 +27,9 @@ _X86_KEYS = ("cpuid_modifiers", "msr_modifiers")
 
 
 def sniff(head: bytes) -> str | None:
-    text = head_text(head)
-    if text is None:
-        return "not UTF-8 text"
-    if not text.lstrip().startswith("{"):
-        return "not a JSON object"
+    text, why = json_object_head(head)
+    if why is not None:
+        return why
     if not any(f'"{key}"' in text for key in _KEYS + _X86_KEYS):
         return "no \"reg_modifiers\" key"
     return None

@@ -76,6 +76,16 @@ def load_json(text: str, path: str):
                         line=text.count("\n", 0, at) + 1, expected="a register dump") from None
 
 
+def json_object_head(head: bytes) -> tuple[str | None, str | None]:
+    """(text, None) when the sniffed bytes start a JSON object, else (None, why not)."""
+    text = head_text(head)
+    if text is None:
+        return None, "not UTF-8 text"
+    if not text.lstrip().startswith("{"):
+        return None, "not a JSON object"
+    return text, None
+
+
 def read_json_object(path: str, expected: str) -> tuple[str, dict]:
     """(text, parsed object) of a JSON file that must hold one object, else DumpError."""
     text = read_text(path)
