@@ -112,6 +112,27 @@ def test_update_equals_evaluate_after_every_edit(pair, policy, data):
         before = after
 
 
+@pytest.mark.parametrize("pair", PAIRS[:2], ids=lambda p: f"{p[0]}->{p[1]}")
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_verdicts_read_after_later_edits_keep_their_content(pair, data):
+    """update() builds trail and rows lazily while editing in place: a verdict first read
+    several edits later must still be the one of its own rules (live_snapshot.History)."""
+    src, dst = _load(pair[0]), _load(pair[1])
+    regs, tail, masks, values = _candidates(src, dst)
+    live, rules, kept = LiveVerdict(src, dst, QEMU_72), RuleSet(), []
+    for _ in range(data.draw(st.integers(1, 6))):
+        rules = _apply(rules, data, regs, tail, masks, values)
+        got = live.update(rules)
+        if data.draw(st.booleans()):
+            got.first_failure  # a partial read: the trail alone, or nothing built at all
+        kept.append((rules, got))
+    for rules, got in reversed(kept):
+        want = evaluate(src, dst, rules, QEMU_72)
+        assert got.first_failure == want.first_failure
+        assert got == want
+
+
 def _assert_trail_facts(live, verdict):
     """What the LiveSummary reads from the steps equals a scan of the assembled trail."""
     blocking = [r for r in verdict.trail if r.blocking]

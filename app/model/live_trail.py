@@ -76,6 +76,16 @@ class OrderedReasons:
             self._blocking.insert(j, pos)
             self._count(reason.register, 1)
 
+    def reverted(self, old: dict) -> OrderedReasons:
+        """A copy with ``put(pos, reason)`` done for each of ``old`` (live_snapshot: the
+        step as an earlier generation had it); the shared counts are left alone."""
+        copy = OrderedReasons(self.collects_all)
+        copy._pos, copy._blocking = list(self._pos), list(self._blocking)
+        copy.reached, copy.unreached = list(self.reached), list(self.unreached)
+        for pos, reason in old.items():
+            copy.put(pos, reason)
+        return copy
+
     def _count(self, register, delta: int) -> None:
         left = self._counts.get(register, 0) + delta
         if left:

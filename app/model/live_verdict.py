@@ -11,19 +11,19 @@ vCPU's array counts by one and, when it was the destination's last cpreg, re-jud
 incoming rows between the old and new last one; the safe-missing count (the pre-11 array
 bound) is read when the trail is assembled. ``last_changed`` lists the rows of ``diff`` whose
 verdict changed and ``last_edited`` the registers whose rule changed at all, so a table can
-repaint only their rows (``rows_of``).
+repaint only their rows (``rows_of``). The Verdict's trail and rows are built only when read
+(live_snapshot.py), so an edit costs what it changes, not ~100,000 tuple entries.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import chain
 from typing import Iterable
 
 from .cpreg_load import RowVerdict, array_length_step, judge_row, last_local_id
 from .diff import DiffRow, Status, diff
-from .live_trail import (FixedStep, OrderedReasons, assemble_trail, blocking_facts,
-                         reached_reasons)
+from .live_snapshot import History
+from .live_trail import FixedStep, OrderedReasons, blocking_facts, reached_reasons
 from .policy import Policy
 from .reason import Reason
 from .register_set import RegisterSet
@@ -90,6 +90,7 @@ class LiveVerdict:
             self._order.append(vs)
             subs = [] if item.subsections is None else [FixedStep(item.subsections)]
             self._steps += [v, *subs, vs.merge, vs.values]
+        self._history = History(self._order)
         self._by_base = sorted(self._vcpus.values(), key=lambda vs: vs.base)
         self._bases = [vs.base for vs in self._by_base]
         self._index: dict[int, list[tuple[_Vcpu, int]]] = {}
@@ -129,6 +130,7 @@ class LiveVerdict:
         hidden = {reg for reg, r in user.items() if r.type is RuleType.HIDDEN}
         self._allowance = len(ruleset.ids_of(RuleType.SAFE_MISSING))
         self._user = user
+        self._history.begin()
         changed: set[int] = set()
         for reg in edited:
             toggled = (reg in hidden) != (reg in self._hidden)
@@ -140,6 +142,7 @@ class LiveVerdict:
                     changed.add(vs.base + pos)
                 if toggled and vs.rows[pos].status is not Status.UNEXPECTED:
                     changed |= self._new_last_local(vs)
+        self._history.commit()
         self.last_changed = tuple(sorted(changed))
         self._verdict = self._assemble(tuple(user.values()))
         return self._verdict
@@ -185,12 +188,18 @@ class LiveVerdict:
                 rule, by_policy = self._policy_rules.get(row.id), row.id in self._policy_rules
             verdict, merged, value = judge_row(row, self.policy, rule, by_policy,
                                                vs.last_local, self.accel)
-        if row.status in _MERGED:
-            vs.merge.put(pos, merged)
-        elif row.status is not Status.MATCH:
-            vs.values.put(pos, value)
+        log = self._history.current  # an unread verdict's snapshot may need the old values
+        step = vs.merge if row.status in _MERGED else None
+        if step is None and row.status is not Status.MATCH:
+            step, merged = vs.values, value
+        if step is not None:
+            if log is not None:
+                log.append((step, pos, step.get(pos)))
+            step.put(pos, merged)
         if verdict == vs.verdicts[pos]:
             return False
+        if log is not None:
+            log.append((vs, pos, vs.verdicts[pos]))
         vs.verdicts[pos] = verdict
         return True
 
@@ -241,8 +250,9 @@ class LiveVerdict:
         return (s for s in steps if s is not None)
 
     def _assemble(self, rules: tuple[Rule, ...]) -> Verdict:
-        trail, accepted = assemble_trail(self._live_steps())
-        rows = chain.from_iterable(vs.verdicts for vs in self._order)
+        """The verdict now; its trail and rows are built on first read (live_snapshot)."""
+        steps = list(self._live_steps())
+        accepted = all(s.first_blocking() is None for s in steps)
         return Verdict(accepted=accepted, policy=self.policy, policy_reason=self.policy_reason,
-                       trail=trail, rows=tuple(filter(None, rows) if self._hidden else rows),
-                       rules=rules, builtin=self.builtin, notes=self.notes)
+                       rules=rules, builtin=self.builtin, notes=self.notes,
+                       lazy=self._history.snapshot(steps, bool(self._hidden)))

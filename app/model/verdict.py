@@ -10,7 +10,6 @@ defaults to the release that wrote the destination stream; the choice and why ar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable
 
 from .cpreg_load import RowVerdict, Step
@@ -25,24 +24,70 @@ from .stream_load import load_stream
 __all__ = ["Verdict", "RowVerdict", "evaluate", "resolve_policy"]
 
 
-@dataclass(frozen=True)
 class Verdict:
-    """The outcome of one evaluation.
+    """The outcome of one evaluation (immutable; equal when the public content is).
 
     ``trail`` holds every Reason in the order QEMU meets it (``reached`` False past the point
     where a real QEMU stops); ``reasons`` and ``warnings`` split it. ``rows`` has one
     RowVerdict per diff row, each tolerated row naming its rule. ``builtin`` lists the
     tolerances the release registers itself for this machine type.
+
+    ``trail`` and ``rows`` may instead come from ``lazy`` (LiveVerdict's snapshot: an object
+    with ``trail()``, ``rows()`` and ``first_failure()``), built on first access and cached:
+    a rule edit on 256 vCPUs should not pay for ~100,000 tuple entries nobody reads.
     """
 
-    accepted: bool
-    policy: Policy
-    policy_reason: str
-    trail: tuple[Reason, ...]
-    rows: tuple[RowVerdict, ...]
-    rules: tuple[Rule, ...] = ()
-    builtin: tuple[Rule, ...] = ()
-    notes: tuple[str, ...] = ()
+    __slots__ = ("accepted", "policy", "policy_reason", "rules", "builtin", "notes",
+                 "_trail", "_rows", "_lazy")
+    _FIELDS = ("accepted", "policy", "policy_reason", "trail", "rows", "rules", "builtin",
+               "notes")
+
+    def __init__(self, accepted: bool, policy: Policy, policy_reason: str,
+                 trail: tuple[Reason, ...] | None = None,
+                 rows: tuple[RowVerdict, ...] | None = None, rules: tuple[Rule, ...] = (),
+                 builtin: tuple[Rule, ...] = (), notes: tuple[str, ...] = (), *, lazy=None):
+        if lazy is None and (trail is None or rows is None):
+            raise TypeError("Verdict needs trail and rows, or lazy")
+        for name, value in (("accepted", accepted), ("policy", policy),
+                            ("policy_reason", policy_reason), ("rules", rules),
+                            ("builtin", builtin), ("notes", notes), ("_trail", trail),
+                            ("_rows", rows), ("_lazy", lazy)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"Verdict is immutable: cannot set {name}")
+
+    def _public(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._FIELDS)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._public() == other._public()
+
+    def __hash__(self):
+        return hash(self._public())
+
+    def __repr__(self):
+        return "Verdict(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self._FIELDS) + ")"
+
+    @property
+    def trail(self) -> tuple[Reason, ...]:
+        if self._trail is None:
+            object.__setattr__(self, "_trail", self._lazy.trail())
+            self._release()
+        return self._trail
+
+    @property
+    def rows(self) -> tuple[RowVerdict, ...]:
+        if self._rows is None:
+            object.__setattr__(self, "_rows", self._lazy.rows())
+            self._release()
+        return self._rows
+
+    def _release(self) -> None:
+        if self._trail is not None and self._rows is not None:
+            object.__setattr__(self, "_lazy", None)  # lets the LiveVerdict drop its history
 
     @property
     def verdict(self) -> str:
@@ -59,6 +104,8 @@ class Verdict:
 
     @property
     def first_failure(self) -> Reason | None:
+        if self._trail is None:  # the snapshot knows it without building the trail
+            return self._lazy.first_failure()
         return next((r for r in self.trail if r.blocking), None)
 
     @property
