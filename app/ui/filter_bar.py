@@ -4,15 +4,16 @@ Each control writes straight into DiffFilterProxy; the bar holds no filter state
 The status toggles and the guest-state switch are QActions (``status_actions``,
 ``hide_state_action``) so the View menu shows the very same checkable state as the buttons.
 Status buttons show the number of rows in that state; a state with no rows (e.g. "present",
-or "tolerated" before any rule exists) has no button.
+or "tolerated" before any rule exists) has no button. The bar drives the cpreg table only;
+on the CPU state tab ``set_scope_note`` says so next to the counts.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QToolButton,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit,
+                               QToolButton, QWidget)
 
 from . import theme
 from .filter_proxy import DiffFilterProxy
@@ -54,6 +55,13 @@ class FilterBar(QWidget):
         self.hide_state_action.toggled.connect(self.hide_state.setChecked)
         layout.addSpacing(8)
         layout.addWidget(self.hide_state)
+        self.scope_note = QLabel("filters apply to cpregs")
+        self.scope_note.setObjectName("filterScopeNote")
+        self.scope_note.setToolTip("These toggles, the vCPU choice and the search filter the "
+                                   "cpregs tab; the CPU state tab always lists every row")
+        self.scope_note.hide()
+        layout.addSpacing(8)
+        layout.addWidget(self.scope_note)
         layout.addStretch(1)
         self.vcpu = QComboBox()
         self.vcpu.setToolTip("Show every vCPU, or one")
@@ -74,6 +82,11 @@ class FilterBar(QWidget):
             self.status_actions[key].setText(f"{theme.STYLES[key].label} {n}")
             self.status_actions[key].setVisible(key in ALWAYS_SHOWN or n > 0)
             button.setVisible(key in ALWAYS_SHOWN or n > 0)
+
+    def set_scope_note(self, shown: bool) -> None:
+        """Say "filters apply to cpregs" (the CPU state tab is active: the counts and filters
+        here are the cpreg table's, not the visible tab's)."""
+        self.scope_note.setVisible(shown)
 
     def set_vcpus(self, vcpus: list[int]) -> None:
         # Keep the chosen vCPU when the new diff still has it (reload, swap).

@@ -1,7 +1,8 @@
 """The explorer window: start page or merged view, details dock, status-bar summary.
 
 It wires widgets to the Session and turns user gestures (menus, drops, the start page) into
-Session calls; it holds no register state itself. Extension points for later layers:
+Session calls; it holds no register state itself. The wiring to the Session is in
+window_wiring.py and the open / drop gestures in window_gestures.py (mixins of MainWindow). Extension points for later layers:
 ``add_banner`` (top of the central area, e.g. a verdict banner), ``add_side_panel`` (a dock on
 the right, e.g. rules), ``view.add_context_menu_hook`` (row menus), ``actions`` (menus).
 """
@@ -10,17 +11,14 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QStackedWidget,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDockWidget, QMainWindow, QStackedWidget, QTabWidget,
+                               QVBoxLayout, QWidget)
 
-from . import theme
 from .actions import Actions
 from .details import DetailsPanel
-from .diff_model import Column, DiffTableModel, RecordRole
+from .diff_model import Column, DiffTableModel
 from .diff_view import DiffView
-from .dialogs import ask_side, show_load_error
 from .filter_bar import FilterBar
 from .filter_proxy import DiffFilterProxy
 from .icons import app_icon
@@ -33,18 +31,12 @@ from .settings import Settings
 from .start_page import StartPage
 from .state_view import StatePage
 from .summary import Summary
+from .window_gestures import WindowGestures
+from .window_wiring import WindowWiring
 
-FILE_FILTER = "Register sources (*.mig *.bin *.json *.txt *.log);;All files (*)"
+class MainWindow(WindowWiring, WindowGestures, QMainWindow):
+    """The window: builds the widgets; wiring and gestures come from the mixins."""
 
-
-def dropped_paths(mime) -> list[str]:
-    """Local files in a drop (URLs of other schemes are not register sources)."""
-    if not mime.hasUrls():
-        return []
-    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
-
-
-class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, session: Session | None = None):
         super().__init__()
         self.setWindowTitle("Cpreg Explorer")
@@ -130,175 +122,6 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
-
-    # -- wiring ------------------------------------------------------------------------------
-    def _connect(self) -> None:
-        s = self.session
-        s.sourcesChanged.connect(self._sources_changed)
-        s.diffChanged.connect(self._diff_changed)
-        s.selectionChanged.connect(
-            lambda row: self.details.show_record(row, s.accel,
-                                                 None if s.selected_is_state else s.diff))
-        s.annotationsChanged.connect(self._annotations_changed)
-        s.annotationsPatched.connect(self._annotations_patched)
-        s.loadFailed.connect(lambda exc: show_load_error(self, exc))
-        s.busyChanged.connect(lambda _busy: self.actions.update_enabled(s))
-        self.proxy.filtersChanged.connect(self._update_summary)
-        self.proxy.rowsInserted.connect(self._update_summary)
-        self.proxy.rowsRemoved.connect(self._update_summary)
-        self.view.selectionModel().currentRowChanged.connect(
-            lambda current, _prev: s.select(current.data(RecordRole)
-                                            if current.isValid() else None))
-        self.view.detailsRequested.connect(self.show_details)
-        self.state_page.view.selectionModel().currentRowChanged.connect(
-            lambda current, _prev: s.select(current.data(RecordRole) if current.isValid()
-                                            else None, state=True))
-        self.state_page.view.detailsRequested.connect(self.show_details)
-        self.tabs.currentChanged.connect(self._tab_changed)
-        sp = self.start_page
-        sp.openSourceRequested.connect(self.open_source_dialog)
-        sp.openDestinationRequested.connect(self.open_destination_dialog)
-        sp.openDemoRequested.connect(self.open_demo)
-        sp.openPairRequested.connect(self.open_pair)
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
-
-    def _sources_changed(self) -> None:
-        s = self.session
-        self.start_page.set_sides(s.src_path, s.dst_path)
-        if s.src_path and s.dst_path:
-            self.settings.add_recent_pair(s.src_path, s.dst_path)
-            self.start_page.set_recent(self.settings.recent_pairs())
-        # The title (pair, rule file, modified marker) is kept by the rules layer (rule_files).
-        self.actions.update_enabled(s)
-
-    def _diff_changed(self) -> None:
-        s = self.session
-        self.model.set_diff(s.diff, s.accel)
-        self.model.set_annotations(s.annotations)
-        self.filter_bar.set_vcpus(self.model.vcpus())
-        self._state_shown = None
-        self._tab_changed(self.tabs.currentIndex())
-        self._refresh_all()
-        if s.diff is not None:
-            self.view.goto_difference(1)  # start where the first problem is, as Meld does
-
-    def _annotations_changed(self) -> None:
-        self.model.set_annotations(self.session.annotations)
-        # An always-empty column is noise: the Rule column appears with the first note.
-        self.view.setColumnHidden(Column.RULE, not self.session.annotations)
-        self.proxy.refilter()  # "tolerated" rows may now be filtered differently
-        self._refresh_all()
-
-    def _tab_changed(self, index: int) -> None:
-        """Fill the CPU state tab when first shown for this pair (diff_state runs then), and
-        point the details at the tab's current row."""
-        s, page = self.session, self.state_page
-        if index == 1 and self._state_shown is not s.diff:
-            self._state_shown = s.diff
-            page.set_state(s.state_diff, s.accel)
-        view = page.view if index == 1 else self.view
-        current = view.currentIndex()
-        s.select(current.data(RecordRole) if current.isValid() else None, state=index == 1)
-
-    def _annotations_patched(self, changed) -> None:
-        """A rule edit: only ``changed`` rows get new notes. No refilter(): the proxy
-        (dynamicSortFilter) re-filters the rows whose dataChanged it receives."""
-        self._patching = True  # one summary update below, not one per row moved in/out
-        try:
-            self.model.patch_notes(changed)
-        finally:
-            self._patching = False
-        self.view.setColumnHidden(Column.RULE, not self.session.annotations)
-        self.filter_bar.set_counts(self.model.counts())
-        self._update_summary()
-
-    def _refresh_all(self) -> None:
-        has_diff = self.session.diff is not None
-        if has_diff != (self.stack.currentIndex() == 1):
-            # Details mean nothing on the start page; bring them back with the first diff.
-            self.details_dock.setVisible(has_diff)
-        self.stack.setCurrentIndex(1 if has_diff else 0)
-        self.filter_bar.set_counts(self.model.counts())
-        self.start_page.set_recent(self.settings.recent_pairs())
-        self.actions.update_enabled(self.session)
-        self._update_summary()
-
-    def _update_summary(self, *_args) -> None:
-        if self._patching:
-            return
-        s = self.session
-        self.summary.update(s.src, s.dst, s.diff, self.model.counts(), self.proxy.rowCount(),
-                            s.accel)
-
-    def _scheme_changed(self, _scheme) -> None:
-        theme.sync_palette()
-        self.model.refresh()
-        self.legend.refresh()
-        self.details.update()
-
-    # -- user gestures -------------------------------------------------------------------------
-    def open_source_dialog(self) -> None:
-        self._open_dialog("src", "Open source (incoming) register source")
-
-    def open_destination_dialog(self) -> None:
-        self._open_dialog("dst", "Open destination (local) register source")
-
-    def _open_dialog(self, side: str, title: str) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, title, self.settings.last_dir(), FILE_FILTER)
-        if path:
-            self.settings.set_last_dir(path)
-            self.open_file(path, side)
-
-    def open_file(self, path: str, side: str | None) -> None:
-        """A file naming both sides (a QEMU log) opens as the diff; any other file goes to
-        ``side`` (None: the empty side, else ask)."""
-        s = self.session
-        if s.describes_both_sides(path):
-            s.open_log(path)
-            return
-        side = side or ("src" if not s.src else "dst" if not s.dst else ask_side(self, path))
-        if side is not None:
-            s.open(**{side: path})
-
-    def open_pair(self, src: str, dst: str) -> None:
-        self.session.open(src, dst)
-
-    def open_demo(self) -> None:
-        from ..launcher import demo_paths
-
-        self.open_pair(*demo_paths(self._resources))
-
-    def clear_recent(self) -> None:
-        self.settings.clear_recent()
-        self.start_page.set_recent([])
-
-    def show_details(self) -> None:
-        self.details_dock.show()
-        self.details_dock.raise_()
-        if self.details.fields.isVisible():
-            self.details.fields.setFocus(Qt.FocusReason.OtherFocusReason)
-            if not self.details.fields.currentIndex().isValid():
-                self.details.fields.selectionModel().setCurrentIndex(
-                    self.details.fields.model().index(0, 0),
-                    QItemSelectionModel.SelectionFlag.NoUpdate)
-
-    # -- drag and drop -------------------------------------------------------------------------
-    def dragEnterEvent(self, event) -> None:
-        if 1 <= len(dropped_paths(event.mimeData())) <= 2:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        paths = dropped_paths(event.mimeData())
-        event.acceptProposedAction()
-        self.open_dropped(paths)
-
-    def open_dropped(self, paths: list[str]) -> None:
-        """Two files: source then destination. One file: both sides when it is a QEMU log,
-        else the empty side, else ask."""
-        if len(paths) == 2:
-            self.open_pair(*paths)
-        elif len(paths) == 1:
-            self.open_file(paths[0], None)
 
     # -- window lifetime -----------------------------------------------------------------------
     def _restore_layout(self) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QPushButton
 
 from ..model.commands import AddRules
-from ..model.policy import default_policy
+from ..model.policy import POLICIES, default_policy
 from ..model.verdict_summary import summarize
 from .annotations import live_notes, row_notes
 from .diff_model import RecordRole
@@ -62,6 +62,7 @@ class RulesLayer:
         self._build_actions()
         s.verdictChanged.connect(self._verdict_changed)
         s.rulesChanged.connect(self._rules_changed)
+        s.evaluationStarted.connect(self._show_pending)
         # A bound method of the banner (a QObject): Qt drops the connection with the banner.
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.banner.retint)
         self._rules_changed()
@@ -162,9 +163,19 @@ class RulesLayer:
         current = self.summary is not None and not s.evaluating
         self.panel.set_rules(s.rules, self.summary.per_rule if current else None)
         if s.evaluating:
-            self.banner.show_pending()
+            self._show_pending()
         can_use_pair = s.src is not None and s.dst is not None
         self.suggest_action.setEnabled(can_use_pair)
+
+    def _show_pending(self) -> None:
+        """A worker is building the verdict: name the release it evaluates with."""
+        s = self.session
+        if not s.evaluating:
+            return
+        policy = next((p for p in POLICIES if p.name == s.policy), None)
+        if policy is None and s.dst is not None:
+            policy = default_policy(s.dst)[0]
+        self.banner.show_pending(policy.title if policy is not None else None)
 
     # -- gestures ---------------------------------------------------------------------------------
     def row_menu(self) -> None:

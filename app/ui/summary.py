@@ -60,7 +60,9 @@ class Summary:
         bar.addPermanentWidget(self.counts)
 
     def update(self, src: RegisterSet | None, dst: RegisterSet | None, diff: Diff | None,
-               counts: dict[str, int], shown: int, accel: str) -> None:
+               counts: dict[str, int], shown: int, accel: str, *, what: str = "rows") -> None:
+        """``counts``/``shown`` describe the active tab's rows (``what``: how to call them);
+        the warning strip is always about the cpreg ``diff``."""
         for label, regs, side in ((self.src, src, "Source"), (self.dst, dst, "Destination")):
             label.setText(f"{side}: {describe(regs)}" if regs else "")
             label.setToolTip(tooltip(regs) if regs else "")
@@ -77,7 +79,7 @@ class Summary:
             label.setVisible(visible)
             icon.setVisible(visible)
         total = sum(counts.values())
-        self.shown.setText(f"{shown} of {total} rows shown" if diff is not None else "")
+        self.shown.setText(f"{shown} of {total} {what} shown" if diff is not None else "")
 
     @staticmethod
     def _warnings(diff: Diff | None, accel: str) -> str:

@@ -75,8 +75,11 @@ class VerdictBanner(QFrame):
         name = self.policy.itemData(index)
         self.policyChosen.emit(None if name == self._default else name)
 
-    def show_pending(self) -> None:
-        self.headline.setText("<b>Evaluating…</b>")
+    def show_pending(self, release: str | None = None) -> None:
+        """A verdict is being built in a worker; ``release`` (e.g. "QEMU 10.0") names the
+        policy it is for, so the old verdict below is not mistaken for the new one."""
+        self.headline.setText(f"<b>Evaluating with {release}…</b>" if release
+                              else "<b>Evaluating…</b>")
 
     def show_error(self, exc: Exception) -> None:
         self._tint("unexpected")

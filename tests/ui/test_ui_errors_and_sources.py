@@ -12,7 +12,7 @@ from app.model.errors import Cancelled
 from app.model.formats import load
 from app.ui import dialogs
 from app.ui.dialogs import LOAD_ERROR_NAME
-from app.ui.main_window import dropped_paths
+from app.ui.window_gestures import dropped_paths
 from app.ui.session import Session
 from app.ui.settings import Settings
 from ui_helpers import DST, SRC
@@ -110,7 +110,7 @@ def test_drop_one_file_fills_the_empty_side_then_asks(qtbot, window, monkeypatch
     window.open_dropped([str(DST)])
     qtbot.waitUntil(lambda: window.session.diff is not None, timeout=20000)
     asked = []
-    monkeypatch.setattr("app.ui.main_window.ask_side",
+    monkeypatch.setattr("app.ui.window_gestures.ask_side",
                         lambda parent, path: asked.append(path) or "src")
     window.open_dropped([str(DST)])
     qtbot.waitUntil(lambda: window.session.src_path == str(DST), timeout=20000)

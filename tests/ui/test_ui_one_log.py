@@ -9,7 +9,7 @@ import pytest
 
 from app import launcher
 from app.model.formats import load_pair
-from app.ui import main_window
+from PySide6.QtWidgets import QFileDialog
 from app.ui.autosave import Autosaver
 from ui_helpers import DATA, DST, SRC
 
@@ -37,7 +37,7 @@ def test_a_dropped_log_opens_both_sides_and_reloads_as_one(qtbot, window):
 
 def test_file_open_of_a_log_fills_both_sides_even_over_a_loaded_pair(qtbot, loaded,
                                                                       monkeypatch):
-    monkeypatch.setattr(main_window.QFileDialog, "getOpenFileName",
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(LOG), "")))
     loaded.actions.open_dst.trigger()
     qtbot.waitUntil(lambda: loaded.session.src_path == str(LOG) and not loaded.session.busy)
@@ -45,7 +45,7 @@ def test_file_open_of_a_log_fills_both_sides_even_over_a_loaded_pair(qtbot, load
 
 
 def test_file_open_of_a_stream_still_goes_to_the_side_asked_for(qtbot, loaded, monkeypatch):
-    monkeypatch.setattr(main_window.QFileDialog, "getOpenFileName",
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(SRC), "")))
     loaded.actions.open_dst.trigger()
     qtbot.waitUntil(lambda: loaded.session.dst_path == str(SRC) and not loaded.session.busy)

@@ -178,14 +178,17 @@ def test_policy_selector_reevaluates_and_says_why(qtbot, loaded):
 
 
 def test_big_pairs_build_in_the_background_and_edit_rules_at_once(qtbot, loaded, monkeypatch):
-    monkeypatch.setattr("app.ui.session.SYNC_ROWS", 0)
+    monkeypatch.setattr("app.ui.session_verdict.SYNC_ROWS", 0)
     s = loaded.session
     par = next(r for r in visible_records(loaded) if r.status is Status.UNEXPECTED)
     before = s.verdict
     s.set_policy("qemu-10.0")  # a new policy builds a new LiveVerdict: in the worker
     assert s.evaluating and s.verdict is before  # not computed on the GUI thread
+    assert _headline(loaded) == "<b>Evaluating with QEMU 10.0…</b>"
     qtbot.waitUntil(lambda: not s.evaluating and s.verdict is not before, timeout=10000)
-    s.set_policy(None)
+    assert _headline(loaded).startswith("<b>Rejected</b> by QEMU 10.0")
+    s.set_policy(None)  # back to the writer's default: named too
+    assert _headline(loaded) == "<b>Evaluating with QEMU 11.1…</b>"
     qtbot.waitUntil(lambda: not s.evaluating, timeout=10000)
     built = s.verdict
     rules = RuleSet((Rule(par.id, RuleType.NOT_ON_BOTH_ENDS),))

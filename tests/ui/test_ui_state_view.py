@@ -93,3 +93,26 @@ def test_hide_state_covers_every_guest_state_class(qtbot, hide):
     proxy.setSourceModel(model)
     proxy.set_hide_state(hide)
     assert proxy.rowCount() == (0 if hide else 1)
+
+
+def test_status_counts_follow_the_active_tab(state_window):
+    win = state_window
+    s, page, bar = win.session, win.state_page, win.filter_bar
+    cpreg_shown = f"{win.proxy.rowCount()} of {len(s.diff.rows)} rows shown"
+    assert win.summary.shown.text() == cpreg_shown and bar.scope_note.isHidden()
+    win.tabs.setCurrentIndex(1)
+    state = s.state_diff
+    assert win.summary.shown.text() == (f"{page.proxy.rowCount()} of {len(state.rows)} "
+                                        "CPU state rows shown")
+    counts = page.model.counts()
+    for key, (_icon, label) in win.summary.count_labels.items():
+        assert label.text() == str(counts.get(key, 0))
+    # The filter bar still drives the cpreg table only, and says so on this tab.
+    assert not bar.scope_note.isHidden() and bar.scope_note.text() == "filters apply to cpregs"
+    assert bar.status_actions["match"].text().endswith(str(win.model.counts().get("match", 0)))
+    bar.search.setText("no such register")  # filters the cpregs, not the state rows
+    assert page.proxy.rowCount() == len(state.rows)
+    assert win.summary.shown.text().startswith(f"{len(state.rows)} of {len(state.rows)} ")
+    win.tabs.setCurrentIndex(0)
+    assert win.summary.shown.text() == f"0 of {len(s.diff.rows)} rows shown"
+    assert bar.scope_note.isHidden()
