@@ -13,12 +13,12 @@ import os
 from ..errors import FormatError, StreamError
 from ..register_set import ACCEL_UNKNOWN, DeviceInfo, Provenance, RegisterSet, VCpu, guess_accel
 from . import structs as S
-from .configuration import Configuration, read_configuration
+from .configuration import read_configuration
 from .cpu_state_read import read_cpu_state
 from .cursor import Cursor
 from .ramwalk import walk_iterative
 from .sections import Section, locate_from_vmdesc, walk_sections
-from .vmdesc import VmDesc, locate_vmdesc, parse_vmdesc
+from .vmdesc import locate_vmdesc, parse_vmdesc
 from .vmstate import decode_body
 from .writer import recognise_writer
 
@@ -57,12 +57,13 @@ def _read(cur: Cursor, force_walk: bool) -> RegisterSet:
         vm = parse_vmdesc(cur.read(loc[1], "vmdesc JSON"), loc[0])
         cur.seek(8, "configuration section")
     conf = read_configuration(cur, vm.configuration if vm else None)
+    after_conf = cur.pos  # where the iterative sections start, if the walk needs them
     notes: list[str] = []
     sections = None if (vm is None or force_walk) else locate_from_vmdesc(cur, vm)
     if sections is None:
         notes.append("device sections found by a forward walk over RAM"
                      if vm else "stream has no vmdesc (suppress-vmdesc): forward walk")
-        cur.seek(_after_configuration(cur, conf, vm), "iterative sections")
+        cur.seek(after_conf, "iterative sections")
         walk_iterative(cur, conf.page_size or (vm.page_size if vm else None) or 4096,
                        conf.capabilities)
         sections = walk_sections(cur, vm)
@@ -82,12 +83,6 @@ def _read(cur: Cursor, force_walk: bool) -> RegisterSet:
         vcpus=tuple(sorted(vcpus, key=lambda c: c.index)),
         cpu_state=read_cpu_state(cur, sections, decoded, accel),
     )
-
-
-def _after_configuration(cur: Cursor, conf: Configuration, vm: VmDesc | None) -> int:
-    cur.seek(8, "configuration section")
-    read_configuration(cur, vm.configuration if vm else None)
-    return cur.pos
 
 
 def _device_info(sec: Section) -> DeviceInfo:
