@@ -17,7 +17,7 @@ DEMO_DESTINATION = "demo/q11-cortex-a57-smp2-virt-7.2.mig"
 
 def demo_paths(stack: ExitStack) -> tuple[str, str]:
     """Real files for the bundled demo pair (extracted if the package is zipped)."""
-    from .assets import resource
+    from app.assets import resource
 
     return tuple(str(stack.enter_context(resources.as_file(resource(name))))
                  for name in (DEMO_SOURCE, DEMO_DESTINATION))
@@ -53,8 +53,8 @@ def _check_sources(sources: list[str]) -> str | None:
         return None
     if len(sources) > 2:
         return "give two sources (SRC DST), one QEMU log, or none"
-    from .model.errors import FormatError
-    from .model.formats import describes_both_sides
+    from app.model.errors import FormatError
+    from app.model.sources.readers import describes_both_sides
 
     try:
         if describes_both_sides(sources[0]):
@@ -69,7 +69,7 @@ def _gui_entry():
     if not _display_available():
         return None
     try:
-        from .ui.app import run  # type: ignore[attr-defined]
+        from app.ui.app import run  # type: ignore[attr-defined]
     except ImportError:
         return None
     return run
@@ -89,7 +89,7 @@ def _print_diff(sources: list[str]) -> int:
     """What ``cpreg-explorer diff`` and then ``check`` print for the pair (the window's table
     and verdict banner, as text); their own parsers supply every option's default, so options
     added to those commands later need nothing here. Exit code: the diff's."""
-    from .cli import build_parser
+    from app.cli import build_parser
 
     args = build_parser().parse_args(["diff", "--", *sources])
     code = args.handler(args)

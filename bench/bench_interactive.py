@@ -38,12 +38,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from app.model.diff import Status  # noqa: E402
-from app.model.formats import load  # noqa: E402
-from app.model.live_verdict import LiveVerdict  # noqa: E402
-from app.model.rule import Rule, RuleType  # noqa: E402
-from app.model.ruleset import RuleSet  # noqa: E402
-from app.model.verdict import evaluate  # noqa: E402
+from app.model.compare.diff import Status  # noqa: E402
+from app.model.sources.readers import load  # noqa: E402
+from app.model.verdict.incremental.live import LiveVerdict  # noqa: E402
+from app.model.rules.rule import Rule, RuleType  # noqa: E402
+from app.model.rules.ruleset import RuleSet  # noqa: E402
+from app.model.verdict.evaluate import evaluate  # noqa: E402
 from bench_streams import best  # noqa: E402
 from interactive_startup import report_startup  # noqa: E402
 
@@ -71,7 +71,7 @@ def get_pair(args, tmp: Path) -> tuple[Path, Path]:
     if args.src and args.dst:
         return Path(args.src), Path(args.dst)
     if shutil.which("qemu-system-aarch64"):
-        from app.model.capture import CaptureError, capture_stream
+        from app.model.sources.capture import CaptureError, capture_stream
 
         out = (tmp / f"smp{args.vcpus}-max.mig", tmp / f"smp{args.vcpus}-cortex-a57.mig")
         try:

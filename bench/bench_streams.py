@@ -36,7 +36,7 @@ TEMPLATE = ROOT / "tests" / "data" / "q72-cortex-a57-smp2.mig"
 _CHILD = """
 import json, resource, sys, time
 import numpy
-from app.model.formats.migstream import read_stream
+from app.model.sources.readers.stream.migstream import read_stream
 t = time.perf_counter()
 regs = read_stream(sys.argv[1], force_walk=sys.argv[2] == "walk")
 print(json.dumps({"seconds": time.perf_counter() - t, "vcpus": len(regs.vcpus),
@@ -75,7 +75,7 @@ def measure(path: Path, repeat: int) -> dict:
 
 def capture_many_vcpus(directory: Path, smp: int) -> Path | None:
     try:
-        from app.model.capture import CaptureError, capture_stream
+        from app.model.sources.capture import CaptureError, capture_stream
     except ImportError:
         return None
     out = directory / f"smp{smp}.mig"

@@ -18,11 +18,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.model.verdict_summary import summarize  # noqa: E402
-from app.ui.annotations import row_notes  # noqa: E402
-from app.ui.diff_model import Column, DiffTableModel  # noqa: E402
-from app.ui.diff_view import DiffView  # noqa: E402
-from app.ui.filter_proxy import DiffFilterProxy  # noqa: E402
+from app.model.verdict.summary import summarize  # noqa: E402
+from app.ui.table.annotations import row_notes  # noqa: E402
+from app.ui.table.diff_model import Column, DiffTableModel  # noqa: E402
+from app.ui.table.diff_view import DiffView  # noqa: E402
+from app.ui.table.filter_proxy import DiffFilterProxy  # noqa: E402
 
 
 class TableBench:

@@ -19,15 +19,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.model.verdict import evaluate  # noqa: E402
-from app.model.verdict_summary import summarize  # noqa: E402
-from app.ui.annotations import row_notes  # noqa: E402
+from app.model.verdict.evaluate import evaluate  # noqa: E402
+from app.model.verdict.summary import summarize  # noqa: E402
+from app.ui.table.annotations import row_notes  # noqa: E402
 
 
 class WindowBench:
     def __init__(self, src_path, dst_path):
         self.app = QApplication.instance() or QApplication([])
-        from app.ui.main_window import MainWindow
+        from app.ui.window.main_window import MainWindow
         from app.ui.settings import Settings
 
         self.win = MainWindow(settings=Settings(tempfile.mkdtemp()))

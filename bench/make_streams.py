@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.model.formats import structs as S  # noqa: E402
-from app.model.formats.cursor import Cursor  # noqa: E402
-from app.model.formats.configuration import read_configuration  # noqa: E402
-from app.model.formats.ramwalk import walk_iterative  # noqa: E402
-from app.model.formats.vmdesc import locate_vmdesc  # noqa: E402
+from app.model.sources.readers.stream import structs as S  # noqa: E402
+from app.model.sources.readers.stream.cursor import Cursor  # noqa: E402
+from app.model.sources.readers.stream.configuration import read_configuration  # noqa: E402
+from app.model.sources.readers.stream.ramwalk import walk_iterative  # noqa: E402
+from app.model.sources.readers.stream.vmdesc import locate_vmdesc  # noqa: E402
 
 PAGE = 4096
 

@@ -7,7 +7,7 @@ changed at a time. Real streams are tested in test_verdict_real_qemu.py.
 
 from __future__ import annotations
 
-from app.model.register_set import ACCEL_TCG, DeviceInfo, Provenance, RegisterSet, VCpu
+from app.model.sources.register_set import ACCEL_TCG, DeviceInfo, Provenance, RegisterSet, VCpu
 
 # Registers with known behaviour (facts from QEMU 7.2's cpreg table and the register classes).
 TTBR0_EL1 = 0x603000000013C100  # guest state: writable

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.model import bitmap, regdb
-from app.model.bitmap import BOTH_CLEAR, BOTH_SET, DST_ONLY, OUTSIDE, SRC_ONLY
-from app.model.diff import DiffRow, Status, diff
-from app.model.formats import load
+from app.model.compare import bitmap
+from app.model.registers import regdb
+from app.model.compare.bitmap import BOTH_CLEAR, BOTH_SET, DST_ONLY, OUTSIDE, SRC_ONLY
+from app.model.compare.diff import DiffRow, Status, diff
+from app.model.sources.readers import load
 from testdata import fixture
 
 TOP = 1 << 63

@@ -24,7 +24,7 @@ def _model_modules() -> list[str]:
 
 def test_model_imports_without_qt_in_fresh_interpreter():
     modules = _model_modules()
-    assert "app.model.formats.migstream" in modules
+    assert "app.model.sources.readers.stream.migstream" in modules
     code = (
         "import importlib, sys\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"

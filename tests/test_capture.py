@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from app.model.capture import CaptureError, CaptureResult, capture_stream
+from app.model.sources.capture import CaptureError, CaptureResult, capture_stream
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

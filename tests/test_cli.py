@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.model.diff import Status, diff
-from app.model.formats.migstream import read_stream
+from app.model.compare.diff import Status, diff
+from app.model.sources.readers.stream.migstream import read_stream
 from testdata import REPO, SHARED_DATA, fixture, needs_shared
 
 A57_72 = fixture("q72-cortex-a57-smp2.mig")
@@ -63,7 +63,7 @@ def test_diff_names_the_registers_qemu_11_complained_about(capsys):
 
 @needs_shared
 def test_diff_covers_every_register_in_the_real_qemu_log(capsys):
-    from app.model import regid
+    from app.model.registers import regid
 
     log = (SHARED_DATA / "logs" /
            "q72-cortex-a57-smp2__into__q11-cortex-a57-smp2-virt-7.2.log").read_text()

@@ -1,4 +1,4 @@
-"""``cpreg-explorer capture`` (app/cli_capture.py): real captures where QEMU exists, clear
+"""``cpreg-explorer capture`` (app/cli/capture.py): real captures where QEMU exists, clear
 one-line failures everywhere else."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
-from app import cli_capture
-from app.cli_capture import add_capture_parser, kvm_problem
-from app.model.formats import load
+from app.cli import capture as cli_capture
+from app.cli.capture import add_capture_parser, kvm_problem
+from app.model.sources.readers import load
 
 QEMU = "qemu-system-aarch64"
 needs_qemu = pytest.mark.skipif(shutil.which(QEMU) is None,

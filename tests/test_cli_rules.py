@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from app.cli import main
-from app.model import rulefile
+from app.model.rules import rulefile
 from testdata import fixture
 
 A57_72 = str(fixture("q72-cortex-a57-smp2.mig"))

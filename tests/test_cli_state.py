@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from app.cli import main
-from app.cli_state import HEADING
+from app.cli.state import HEADING
 from testdata import fixture
 
 GICV3 = str(fixture("q72-cortex-a57-smp2-gicv3.mig"))

@@ -21,13 +21,19 @@ import json
 
 import pytest
 
-from app.model import regdb
-from app.model.cpu_state import GIC_V2, GIC_V3, StateGroup
-from app.model.formats import load
-from app.model.formats.core_regs import core_group
-from app.model.formats.gicv3_regs import gicv3_group
-from app.model.regid import decode, encode_sysreg, format_id, parse_register, private_reg, \
-    qemu_key_from_kvm_id
+from app.model.registers import regdb
+from app.model.sources.cpu_state import GIC_V2, GIC_V3, StateGroup
+from app.model.sources.readers import load
+from app.model.sources.readers.stream.core_regs import core_group
+from app.model.sources.readers.stream.gicv3_regs import gicv3_group
+from app.model.registers.regid import (
+    decode,
+    encode_sysreg,
+    format_id,
+    parse_register,
+    private_reg,
+    qemu_key_from_kvm_id,
+)
 from testdata import DATA, fixture
 
 GICV3 = fixture("q72-cortex-a57-smp2-gicv3.mig")

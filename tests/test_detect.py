@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from app.model.errors import UnknownFormatError
-from app.model.formats import READERS, detect, load
+from app.model.sources.readers import READERS, detect, load
 from testdata import DATA
 
 EXPECTED = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from app.model.diff import Status, diff, merge_vcpu
-from app.model.formats.migstream import read_stream
-from app.model.register_set import Provenance, RegisterSet, VCpu
+from app.model.compare.diff import Status, diff, merge_vcpu
+from app.model.sources.readers.stream.migstream import read_stream
+from app.model.sources.register_set import Provenance, RegisterSet, VCpu
 from testdata import fixture
 
 

@@ -8,13 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.model import exporters, rulefile
+from app.model import exporters
+from app.model.rules import rulefile
 from app.model.errors import RuleError
 from app.model.exporters import comment
 from app.model.exporters.result import Exporter, ExportResult
-from app.model.qemu_c_import import load_qemu_c, parse_qemu_c
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
+from app.model.rules.qemu_c_import import load_qemu_c, parse_qemu_c
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
 
 ISAR0 = 0x603000000013c030
 BMAP2 = 0x6030000000160003  # KVM_REG_ARM_VENDOR_HYP_BMAP_2 (v6 11/11), regdb: VENDOR_HYP_BMAP_2

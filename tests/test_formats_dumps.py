@@ -7,14 +7,15 @@ import json
 import pytest
 
 from app.cli import main
-from app.model import exporters, regdb
+from app.model import exporters
+from app.model.registers import regdb
 from app.model.errors import DumpError
-from app.model.formats import load
-from app.model.formats.analyze import read_analyze_json
-from app.model.formats.firecracker import format_bitmap, parse_bitmap, read_firecracker
-from app.model.formats.gdbregs import read_gdb_registers
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
+from app.model.sources.readers import load
+from app.model.sources.readers.analyze import read_analyze_json
+from app.model.sources.readers.firecracker import format_bitmap, parse_bitmap, read_firecracker
+from app.model.sources.readers.gdbregs import read_gdb_registers
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
 from testdata import DATA, fixture
 
 DUMPS = "dumps/"

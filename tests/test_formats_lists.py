@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from app.model import regdb, regid
+from app.model.registers import regdb, regid
 from app.model.errors import DumpError
-from app.model.formats import detect, load
-from app.model.formats.reglist import read_reg_list
+from app.model.sources.readers import detect, load
+from app.model.sources.readers.reglist import read_reg_list
 from testdata import fixture
 
 VREGS_PMU = fixture("lists/get-reg-list-7.2.13-vregs-pmu.txt")

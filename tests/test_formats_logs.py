@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.model import regdb, regid
-from app.model.diff import Status, diff
+from app.model.registers import regdb, regid
+from app.model.compare.diff import Status, diff
 from app.model.errors import DumpError
-from app.model.formats import detect, load, load_pair
-from app.model.formats.qemulog import read_log_pair
+from app.model.sources.readers import detect, load, load_pair
+from app.model.sources.readers.qemulog import read_log_pair
 from testdata import fixture
 
 LOGS = "logs/"

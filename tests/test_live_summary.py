@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.model.diff import Status
-from app.model.formats import load
-from app.model.live_summary import LiveSummary
-from app.model.live_verdict import LiveVerdict
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
-from app.model.verdict import evaluate
-from app.model.verdict_summary import summarize
+from app.model.compare.diff import Status
+from app.model.sources.readers import load
+from app.model.verdict.incremental.summary import LiveSummary
+from app.model.verdict.incremental.live import LiveVerdict
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
+from app.model.verdict.evaluate import evaluate
+from app.model.verdict.summary import summarize
 
 DATA = Path(__file__).parent / "data"
 

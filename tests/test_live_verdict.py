@@ -16,14 +16,15 @@ from functools import lru_cache
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from app.model import cpreg_load, live_verdict
-from app.model.diff import Status
-from app.model.formats import load
-from app.model.live_verdict import LiveVerdict
-from app.model.policy import POLICIES, QEMU_72
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
-from app.model.verdict import evaluate
+from app.model.verdict import cpreg_load
+from app.model.verdict.incremental import live as live_verdict
+from app.model.compare.diff import Status
+from app.model.sources.readers import load
+from app.model.verdict.incremental.live import LiveVerdict
+from app.model.verdict.policy import POLICIES, QEMU_72
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
+from app.model.verdict.evaluate import evaluate
 from testdata import fixture
 
 PAIRS = [

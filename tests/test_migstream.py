@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from app.model.errors import FormatError, StreamError
-from app.model.formats import load
-from app.model.formats.migstream import read_stream
+from app.model.sources.readers import load
+from app.model.sources.readers.stream.migstream import read_stream
 from testdata import DATA, SHARED_DATA, fixture, needs_shared
 
 STREAMS = sorted(p.name for p in DATA.glob("*.mig"))

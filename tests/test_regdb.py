@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from app.model import regdb
-from app.model.fields import EnumValue, Field, field_safety_direction
-from app.model.regid import decode, encode_aa32, encode_sysreg, fw_feat_bmap_reg, fw_reg
-from app.model.register_set import ACCEL_KVM, ACCEL_TCG
+from app.model.registers import regdb
+from app.model.registers.fields import EnumValue, Field, field_safety_direction
+from app.model.registers.regid import decode, encode_aa32, encode_sysreg, fw_feat_bmap_reg, fw_reg
+from app.model.sources.register_set import ACCEL_KVM, ACCEL_TCG
 from testdata import DATA, REPO, SHARED, SHARED_DATA
 
 REFERENCE = SHARED / "reference"
@@ -166,9 +166,9 @@ def test_versions_are_recorded():
 
 def _load_or_skip():
     try:
-        from app.model.formats import load
+        from app.model.sources.readers import load
     except ImportError as exc:  # the stream reader lands separately
-        pytest.skip(f"app.model.formats is not importable yet: {exc}")
+        pytest.skip(f"app.model.sources.readers is not importable yet: {exc}")
     return load
 
 

@@ -7,11 +7,20 @@ import random
 
 import pytest
 
-from app.model import regdb
+from app.model.registers import regdb
 from app.model.errors import RegisterNameError
-from app.model.regid import (decode, encode_aa32, encode_sysreg, format_id, fw_feat_bmap_reg,
-                             fw_reg, kvm_id_from_qemu_key, parse_register, qemu_key_from_kvm_id)
-from app.model.register_set import ACCEL_KVM, ACCEL_TCG, ACCEL_UNKNOWN
+from app.model.registers.regid import (
+    decode,
+    encode_aa32,
+    encode_sysreg,
+    format_id,
+    fw_feat_bmap_reg,
+    fw_reg,
+    kvm_id_from_qemu_key,
+    parse_register,
+    qemu_key_from_kvm_id,
+)
+from app.model.sources.register_set import ACCEL_KVM, ACCEL_TCG, ACCEL_UNKNOWN
 from testdata import SHARED
 
 TCR2_EL1 = 0x603000000013C103

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from app.model import regdb
-from app.model.diff import DiffRow, Status, diff
-from app.model.formats import load
-from app.model.rule import Rule, RuleType, tolerates
-from app.model.rule_draft import candidates, covered_fields, draft, field_for, register_mask
-from app.model.rule_effect import rule_effect, with_rule
-from app.model.ruleset import RuleSet
-from app.model.verdict import evaluate
-from app.model.verdict_summary import summarize
+from app.model.registers import regdb
+from app.model.compare.diff import DiffRow, Status, diff
+from app.model.sources.readers import load
+from app.model.rules.rule import Rule, RuleType, tolerates
+from app.model.rules.draft import candidates, covered_fields, draft, field_for, register_mask
+from app.model.advice.rule_effect import rule_effect, with_rule
+from app.model.rules.ruleset import RuleSet
+from app.model.verdict.evaluate import evaluate
+from app.model.verdict.summary import summarize
 from testdata import fixture
 
 T = RuleType

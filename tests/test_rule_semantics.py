@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.model.diff import Status
+from app.model.compare.diff import Status
 from app.model.errors import RuleError
-from app.model.register_set import Provenance, RegisterSet, VCpu
-from app.model.rule import APPLIES_TO, Rule, RuleType, match_mig_tolerance, tolerates
-from app.model.ruleset import RuleSet, apply_hidden
+from app.model.sources.register_set import Provenance, RegisterSet, VCpu
+from app.model.rules.rule import APPLIES_TO, Rule, RuleType, match_mig_tolerance, tolerates
+from app.model.rules.ruleset import RuleSet, apply_hidden
 
 REG = 0x603000000013c030  # ID_AA64ISAR0_EL1
 T = RuleType

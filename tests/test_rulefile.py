@@ -7,10 +7,10 @@ import tomllib
 
 import pytest
 
-from app.model import rulefile
+from app.model.rules import rulefile
 from app.model.errors import RuleError
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
 
 ISAR0 = 0x603000000013c030
 TRICKY = ['say "hi"', "back\\slash \\n not a newline", "naïve – ünïcødé ✓ 日本",

@@ -6,11 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from app.model.commands import (AddRule, AddRules, History, RemoveRule, ReplaceRule,
-                                SetEnabled)
+from app.model.rules.edits import AddRule, AddRules, History, RemoveRule, ReplaceRule, SetEnabled
 from app.model.errors import RuleError
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
 
 ISAR0 = 0x603000000013c030  # ID_AA64ISAR0_EL1
 ISAR1 = 0x603000000013c031  # ID_AA64ISAR1_EL1

@@ -9,10 +9,11 @@ import sys
 
 import pytest
 
-from app.model import rulefile, session_file
+from app.model.rules import rulefile
+from app.model import session_file
 from app.model.errors import FormatError
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
 from app.model.session_file import Snapshot, ViewFilters
 
 ISAR0 = 0x603000000013C030

@@ -11,12 +11,12 @@ from dataclasses import replace
 
 import pytest
 
-from app.model import regdb
-from app.model.cpu_state import CpuState, VcpuPresence, VcpuState
-from app.model.diff import DiffRow, Status
-from app.model.formats import load
-from app.model.state_diff import diff_state
-from app.model.verdict import evaluate
+from app.model.registers import regdb
+from app.model.sources.cpu_state import CpuState, VcpuPresence, VcpuState
+from app.model.compare.diff import DiffRow, Status
+from app.model.sources.readers import load
+from app.model.compare.state_diff import diff_state
+from app.model.verdict.evaluate import evaluate
 from testdata import fixture
 
 GICV3_SMP2 = "q72-cortex-a57-smp2-gicv3.mig"

@@ -1,7 +1,7 @@
 """The reader's state-register ids agree with the register database's names for them."""
 
-from app.model import regdb
-from app.model.state_ids import state_names
+from app.model.registers import regdb
+from app.model.registers.state_ids import state_names
 
 
 def test_every_state_id_has_the_same_name_in_the_database():

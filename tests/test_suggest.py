@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from app.model import regdb
-from app.model.diff import Status
-from app.model.formats import load
-from app.model.policy import QEMU_72, QEMU_100, QEMU_111
-from app.model.reason import MACHINE_TYPE
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
-from app.model.suggest import FULL_MASK, suggest
-from app.model.verdict import evaluate
+from app.model.registers import regdb
+from app.model.compare.diff import Status
+from app.model.sources.readers import load
+from app.model.verdict.policy import QEMU_72, QEMU_100, QEMU_111
+from app.model.verdict.reason import MACHINE_TYPE
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
+from app.model.advice.suggest import FULL_MASK, suggest
+from app.model.verdict.evaluate import evaluate
 from testdata import fixture
 from synthetic_sets import (ID_AA64PFR0_EL1, ID_DFR0_EL1, L2CTLR_EL1, SCTLR_EL1, regset,
                             same)

@@ -10,18 +10,31 @@ from dataclasses import replace
 
 import pytest
 
-from app.model.constness import constness
-from app.model.diff import Status
-from app.model.policy import (QEMU_72, QEMU_100, QEMU_111, default_policy, get_policy,
-                              machine_version)
-from app.model.qemu_log import qemu_log
-from app.model.reason import (ARRAY_LENGTH, DEPRECATED_MACHINE, MACHINE_TYPE, NOT_EXAMINED,
-                              SUBSECTION_ABORT, UNKNOWN_SECTION, UNKNOWN_SUBSECTION,
-                              VCPU_NOT_IN_STREAM)
-from app.model.regid import qemu_key_from_kvm_id
-from app.model.register_set import ACCEL_KVM
-from app.model.rule import Rule, RuleType
-from app.model.verdict import evaluate
+from app.model.registers.constness import constness
+from app.model.compare.diff import Status
+from app.model.verdict.policy import (
+    QEMU_72,
+    QEMU_100,
+    QEMU_111,
+    default_policy,
+    get_policy,
+    machine_version,
+)
+from app.model.verdict.qemu_log import qemu_log
+from app.model.verdict.reason import (
+    ARRAY_LENGTH,
+    DEPRECATED_MACHINE,
+    MACHINE_TYPE,
+    NOT_EXAMINED,
+    SUBSECTION_ABORT,
+    UNKNOWN_SECTION,
+    UNKNOWN_SUBSECTION,
+    VCPU_NOT_IN_STREAM,
+)
+from app.model.registers.regid import qemu_key_from_kvm_id
+from app.model.sources.register_set import ACCEL_KVM
+from app.model.rules.rule import Rule, RuleType
+from app.model.verdict.evaluate import evaluate
 from testdata import REPO, SHARED, needs_shared
 from synthetic_sets import (DBGDTRTX_BOGUS, ID_AA64PFR0_EL1, ID_DFR0_EL1, L2CTLR_EL1,
                             LATE_IMPDEF, SCTLR_EL1, TTBR0_EL1, regset, same)

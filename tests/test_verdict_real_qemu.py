@@ -16,12 +16,12 @@ from functools import lru_cache
 
 import pytest
 
-from app.model.diff import Status
-from app.model.formats import load
-from app.model.policy import get_policy
-from app.model.qemu_log import PREFIX, qemu_log
-from app.model.regid import qemu_key_from_kvm_id
-from app.model.verdict import evaluate
+from app.model.compare.diff import Status
+from app.model.sources.readers import load
+from app.model.verdict.policy import get_policy
+from app.model.verdict.qemu_log import PREFIX, qemu_log
+from app.model.registers.regid import qemu_key_from_kvm_id
+from app.model.verdict.evaluate import evaluate
 from testdata import DATA
 
 VERDICTS = DATA / "qemu" / "qemu-verdicts.json"

@@ -20,7 +20,7 @@ from pathlib import Path
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.model.capture import CaptureError, capture_stream  # noqa: E402
+from app.model.sources.capture import CaptureError, capture_stream  # noqa: E402
 
 
 def build_parser() -> argparse.ArgumentParser:

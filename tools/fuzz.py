@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import seed as hypothesis_seed  # noqa: E402
 
-from app.model import formats  # noqa: E402
+from app.model.sources import readers as formats  # noqa: E402
 from tests.fuzz import harness, mutate, streammut, strategies  # noqa: E402
 from tests.fuzz.seeds import builtin_seeds, fixture_seeds, rule_seeds  # noqa: E402
 from tests.fuzz.sweep import truncation_offsets  # noqa: E402

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate resources/regdb.json, the register database app.model.regdb reads.
+"""Generate resources/regdb.json, the register database app.model.registers.regdb reads.
 
 Inputs (defaults under ../shared/reference relative to the repository): Linux 7.2.13's
 arch/arm64/tools/sysreg (names, encodings, fields, enums), asm/cputype.h (MIDR implementers and
@@ -30,7 +30,7 @@ sys.path[:0] = [str(TOOLS), str(REPO)]
 import regdb_facts as facts  # noqa: E402
 import regdb_sources as src  # noqa: E402
 import regdb_state as state  # noqa: E402
-from app.model import regid  # noqa: E402
+from app.model.registers import regid  # noqa: E402
 
 GENERATOR_VERSION = "1"
 FORMAT = 1
@@ -161,7 +161,7 @@ def add_kvm_ids(b: Builder, kvm: dict, api: dict, fw_bits: dict[str, int]) -> No
     b.add(regid.parse_register("KVM_REG_ARM64_SVE_VLS"), "SVE_VLS", aliases=("KVM_REG_ARM64_SVE_VLS",))
     if (base.get("ZREG"), base.get("PREG"), base.get("FFR")) != (
             0, regid.SVE_PREG_BASE, regid.SVE_FFR_BASE):
-        raise ValueError(f"kvm.h SVE bases {base} differ from app.model.regid")
+        raise ValueError(f"kvm.h SVE bases {base} differ from app.model.registers.regid")
     for csselr in range(14):
         name = f"CCSIDR_L{csselr // 2 + 1}{'I' if csselr & 1 else 'D'}"
         b.add(regid.parse_register(f"KVM_REG_ARM_DEMUX_CCSIDR({csselr})"), name,

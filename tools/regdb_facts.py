@@ -145,7 +145,7 @@ _CORE_SYSREGS = re.compile(r"^(SP_EL[0-3]|ELR_EL(1|2|3|12)|SPSR_(EL1|EL2|EL3|EL1
 
 
 def classify(name: str, enc) -> str:
-    """The class of a named register (see CLASSES); ``enc`` is its app.model.regid.Encoding.
+    """The class of a named register (see CLASSES); ``enc`` is its app.model.registers.regid.Encoding.
 
     Order matters: encoding ranges first (IMPLEMENTATION DEFINED space, the ID space), then
     name families. ``state`` is everything a running guest changes; ``id`` is what identifies

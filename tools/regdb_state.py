@@ -15,7 +15,7 @@ cpreg table, so their names, encodings and layouts are listed here, each from:
   (include/hw/intc/arm_gicv3_common.h, arm_gic_common.h).
 - PSTATE/SPSR layouts: Arm DDI 0487 (Arm ARM) C5.2 "SPSR_EL1" in both its AArch64 and
   AArch32 formats.
-Private ids are cpreg-explorer's own (app.model.regid.private_reg); numbers never change.
+Private ids are cpreg-explorer's own (app.model.registers.regid.private_reg); numbers never change.
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def add_state_registers(b, encode_sysreg, private_reg) -> None:
         if key in b.layouts:
             raise ValueError(f"layout {key} clashes with another source")
         b.layouts[key] = [dict(f) for f in fields]
-    from app.model.state_ids import GIC_SYSREGS, PRIVATE
+    from app.model.registers.state_ids import GIC_SYSREGS, PRIVATE
 
     added = [(encode_sysreg(*enc), name) for name, enc in GIC_SYSREGS.items()]
     added += [(private_reg(n), name) for name, n in PRIVATE.items()]

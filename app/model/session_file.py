@@ -18,8 +18,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import FormatError
-from .rulefile import write_atomic
+from app.model.errors import FormatError
+from app.model.rules.rulefile import write_atomic
 
 FORMAT = "cpreg-explorer-session"
 VERSION = 1

@@ -16,11 +16,11 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from . import theme
-from .autosave import Autosaver
-from .crash import CrashGuard
-from .main_window import MainWindow
-from .recovery import offer_recovery
+from app.ui import theme
+from app.ui.session.autosave import Autosaver
+from app.ui.crash import CrashGuard
+from app.ui.window.main_window import MainWindow
+from app.ui.session.recovery import offer_recovery
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def start(sources: list[str], rules_path: str | None = None) -> MainWindow:
     window.crash_guard.install()
     shot = os.environ.get("CPREG_SCREENSHOT")
     if shot:
-        from .screenshot import capture_when_ready
+        from app.ui.screenshot import capture_when_ready
 
         capture_when_ready(window, shot, os.environ.get("CPREG_SCREENSHOT_SELECT"),
                            os.environ.get("CPREG_SCREENSHOT_RULE"),

@@ -24,7 +24,7 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
-from .. import __version__
+from app import __version__
 
 log = logging.getLogger(__name__)
 CRASH_DIALOG_NAME = "crashDialog"

@@ -8,7 +8,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from .. import assets
+from app import assets
 
 APP_ICON = "icons/cpreg-explorer.svg"
 

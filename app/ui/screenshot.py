@@ -26,8 +26,8 @@ import logging
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from ..model import regdb
-from .diff_model import RecordRole
+from app.model.registers import regdb
+from app.ui.table.diff_model import RecordRole
 
 log = logging.getLogger(__name__)
 SETTLE_MS = 400  # let layout, docks and the first paint finish before grabbing

@@ -77,7 +77,7 @@ class Settings:
 
     def autosave_path(self, pid: int | None = None) -> Path:
         """This process's autosave file (``pid`` for another process's)."""
-        from ..model.session_file import autosave_name
+        from app.model.session_file import autosave_name
 
         return self.autosave_dir() / autosave_name(os.getpid() if pid is None else pid)
 

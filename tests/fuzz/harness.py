@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from app.model import formats, qemu_c_import, rulefile
+from app.model.sources import readers as formats
+from app.model.rules import qemu_c_import, rulefile
 from app.model.errors import FormatError, StreamError
-from app.model.formats import migstream
-from app.model.register_set import RegisterSet
-from app.model.ruleset import RuleSet
+from app.model.sources.readers.stream import migstream
+from app.model.sources.register_set import RegisterSet
+from app.model.rules.ruleset import RuleSet
 
 BUDGET_SECONDS = 2.0  # tools/fuzz.py: an input slower than this counts as a hang
 # CI runs beside other jobs on 2 cores: a looser bound, still far below the minutes the

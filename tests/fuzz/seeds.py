@@ -42,10 +42,10 @@ def fixture_seeds() -> tuple[Seed, ...]:
 def rule_seeds() -> tuple[Seed, ...]:
     """Rule files as the project writes them (TOML and the qemu-c export), plus any committed
     ``.toml`` fixture: the seeds for the rule loaders."""
-    from app.model import rulefile
+    from app.model.rules import rulefile
     from app.model.exporters import qemu_c
-    from app.model.rule import Rule, RuleType
-    from app.model.ruleset import RuleSet
+    from app.model.rules.rule import Rule, RuleType
+    from app.model.rules.ruleset import RuleSet
 
     rules = RuleSet(tuple(
         Rule(0x603000000013C000 + n, kind, mask=0xF0 << n, value=n, reason=f"why {n} \u00e9",

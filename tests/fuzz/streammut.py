@@ -15,7 +15,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from app.model.formats import migstream
+from app.model.sources.readers.stream import migstream
 
 from .mutate import encode, mutate_json_tree
 from .seeds import Seed

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.model import formats
+from app.model.sources import readers as formats
 from app.model.errors import DumpError, FormatError
-from app.model.formats import firecracker, reglist, textdump, textfile
+from app.model.sources.readers import firecracker, reglist, textdump, textfile
 
 from . import harness, mutate, seeds, strategies
 

@@ -13,10 +13,10 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from app.model import qemu_c_import, rulefile
+from app.model.rules import qemu_c_import, rulefile
 from app.model.errors import RuleError
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
 
 from . import harness, mutate, seeds, strategies
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from app.model.errors import StreamError
-from app.model.formats import migstream
+from app.model.sources.readers.stream import migstream
 
 from . import craft, harness, seeds, streammut, strategies, sweep
 

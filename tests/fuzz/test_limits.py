@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from app.model.formats import migstream, textdump, vmdesc
+from app.model.sources.readers.stream import migstream, vmdesc
+from app.model.sources.readers import textdump
 
 from . import craft, harness, streammut
 
@@ -23,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHILD = r"""
 import json, resource, signal, sys, time
 sys.path.insert(0, sys.argv[1])
-from app.model import formats
+from app.model.sources import readers as formats
 from app.model.errors import FormatError
 class Hang(BaseException):
     pass

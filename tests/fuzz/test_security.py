@@ -4,7 +4,7 @@ The scan walks the AST of every module under app/ and refuses code evaluation (e
 compile, __import__, an import_module outside app.*), unsafe deserialisation (pickle,
 marshal, shelve, dill, yaml other than safe_load), shell commands (os.system, os.popen,
 os.exec*/spawn*, shell=True, a subprocess command given as one string) and process
-creation anywhere but app/model/capture.py. The scanner is first shown each pattern so a
+creation anywhere but app/model/sources/capture.py. The scanner is first shown each pattern so a
 clean result means something. capture must hand QEMU an argument list, never a shell line.
 """
 
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from app.model import capture
+from app.model.sources import capture
 
 APP = Path(__file__).resolve().parents[2] / "app"
-PROCESS_MODULES = {"model/capture.py"}  # the only code allowed to start processes
+PROCESS_MODULES = {"model/sources/capture.py"}  # the only code allowed to start processes
 BUILTINS = {"eval", "exec", "compile", "__import__"}
 UNSAFE_MODULES = {"pickle", "cPickle", "_pickle", "marshal", "shelve", "dill", "cloudpickle"}
 OS_SHELL = {"system", "popen", "startfile", "execl", "execle", "execlp", "execlpe", "execv",
@@ -110,7 +110,7 @@ def test_scanner_accepts_safe_code():
     safe = ("box.exec()\nre.compile('x')\nyaml.safe_load(t)\nimportlib.import_module(f'app.{m}')"
             "\nsubprocess.Popen([binary, *args], stdin=subprocess.DEVNULL)")
     assert scan(safe, may_spawn=True) == []
-    assert scan("subprocess.Popen([b])") == [(1, "subprocess.Popen outside ['model/capture.py']")]
+    assert scan("subprocess.Popen([b])") == [(1, "subprocess.Popen outside ['model/sources/capture.py']")]
 
 
 def test_app_is_free_of_code_evaluation_and_shell_commands():

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.model.diff import diff
-from app.model.formats import load
+from app.model.compare.diff import diff
+from app.model.sources.readers import load
 from app.ui.settings import ENV_DIR, Settings
 from ui_helpers import DST, SRC
 
@@ -26,7 +26,7 @@ def expected():
 
 @pytest.fixture
 def window(qtbot, settings_dir):
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
     win = MainWindow(settings=Settings(settings_dir))
     qtbot.addWidget(win)

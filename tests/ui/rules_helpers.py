@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMenu
 
-from app.ui.diff_model import Column
+from app.ui.table.diff_model import Column
 from ui_helpers import proxy_row_of
 
 

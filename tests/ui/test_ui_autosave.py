@@ -14,13 +14,14 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.model import rulefile, session_file
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
+from app.model.rules import rulefile
+from app.model import session_file
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
 from app.model.session_file import Snapshot, ViewFilters
-from app.ui.autosave import Autosaver
-from app.ui.main_window import MainWindow
-from app.ui.recovery import PROBLEMS_BOX_NAME, RECOVERY_BOX_NAME, offer_recovery
+from app.ui.session.autosave import Autosaver
+from app.ui.window.main_window import MainWindow
+from app.ui.session.recovery import PROBLEMS_BOX_NAME, RECOVERY_BOX_NAME, offer_recovery
 from app.ui.settings import Settings
 from ui_helpers import DST, SRC
 
@@ -210,8 +211,8 @@ def test_killed_mid_session_then_recovered_in_a_new_app(qtbot, settings_dir):
     script = f"""
 import sys
 from PySide6.QtWidgets import QApplication
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
 from app.ui.app import start
 w = start([{str(SRC)!r}, {str(DST)!r}])
 def loaded():

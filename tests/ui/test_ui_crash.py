@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from app.model import session_file
 from app.ui import crash
-from app.ui.autosave import Autosaver
+from app.ui.session.autosave import Autosaver
 from app.ui.crash import CRASH_DIALOG_NAME, CrashGuard
-from app.ui.dialogs import LOAD_ERROR_NAME
+from app.ui.window.dialogs import LOAD_ERROR_NAME
 from ui_helpers import DST, SRC
 
 REPO = Path(__file__).resolve().parents[2]

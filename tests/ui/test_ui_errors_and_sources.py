@@ -9,11 +9,11 @@ from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 
 from app.model.errors import Cancelled
-from app.model.formats import load
-from app.ui import dialogs
-from app.ui.dialogs import LOAD_ERROR_NAME
-from app.ui.window_gestures import dropped_paths
-from app.ui.session import Session
+from app.model.sources.readers import load
+from app.ui.window import dialogs
+from app.ui.window.dialogs import LOAD_ERROR_NAME
+from app.ui.window.gestures import dropped_paths
+from app.ui.session.session import Session
 from app.ui.settings import Settings
 from ui_helpers import DST, SRC
 
@@ -110,7 +110,7 @@ def test_drop_one_file_fills_the_empty_side_then_asks(qtbot, window, monkeypatch
     window.open_dropped([str(DST)])
     qtbot.waitUntil(lambda: window.session.diff is not None, timeout=20000)
     asked = []
-    monkeypatch.setattr("app.ui.window_gestures.ask_side",
+    monkeypatch.setattr("app.ui.window.gestures.ask_side",
                         lambda parent, path: asked.append(path) or "src")
     window.open_dropped([str(DST)])
     qtbot.waitUntil(lambda: window.session.src_path == str(DST), timeout=20000)
@@ -121,7 +121,7 @@ def test_recent_pairs_persist_across_windows(qtbot, loaded, settings_dir):
     data = json.loads((settings_dir / "settings.json").read_text())
     assert data["recent_pairs"][0] == [str(SRC), str(DST)]
     assert not list(settings_dir.glob("*.tmp"))  # atomic write leaves no temp file behind
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
     again = MainWindow(settings=Settings(settings_dir))
     qtbot.addWidget(again)

@@ -6,9 +6,9 @@ from collections import Counter
 
 from PySide6.QtCore import Qt
 
-from app.model import regdb
-from app.model.diff import Status, diff
-from app.model.formats import load
+from app.model.registers import regdb
+from app.model.compare.diff import Status, diff
+from app.model.sources.readers import load
 from ui_helpers import DST, GUEST, SRC, visible_records
 
 

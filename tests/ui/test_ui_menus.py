@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.ui.dialogs import SHORTCUTS
+from app.ui.window.dialogs import SHORTCUTS
 
 
 def _menu_texts(win) -> dict[str, list[str]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.model.diff import Status
+from app.model.compare.diff import Status
 from app.ui import theme
-from app.ui.diff_model import Column, DiffTableModel, RowNote, SortRole, StatusKeyRole
+from app.ui.table.diff_model import Column, DiffTableModel, RowNote, SortRole, StatusKeyRole
 from ui_helpers import visible_records
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 
-from app.model import regdb
-from app.model.diff import Status
-from app.ui.diff_model import HEADERS
+from app.model.registers import regdb
+from app.model.compare.diff import Status
+from app.ui.table.diff_model import HEADERS
 from ui_helpers import proxy_row_of, visible_records
 
 

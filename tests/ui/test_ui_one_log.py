@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 
 from app import launcher
-from app.model.formats import load_pair
+from app.model.sources.readers import load_pair
 from PySide6.QtWidgets import QFileDialog
-from app.ui.autosave import Autosaver
+from app.ui.session.autosave import Autosaver
 from ui_helpers import DATA, DST, SRC
 
 LOG = DATA / "logs" / "q72-cortex-a57-smp2__into__q11-cortex-a57-smp2-virt-7.2.log"

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from app.model import bitmap, regdb
-from app.model.diff import Status
+from app.model.compare import bitmap
+from app.model.registers import regdb
+from app.model.compare.diff import Status
 from app.ui import theme
-from app.ui.diff_model import RowNote
+from app.ui.table.diff_model import RowNote
 from ui_helpers import DST, GUEST, visible_records
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,7 +48,7 @@ def test_pyqtgraph_is_imported_only_when_the_overview_is_first_shown(tmp_path):
     script = (
         "import sys\n"
         "from app.ui.app import ensure_app\n"
-        "from app.ui.main_window import MainWindow\n"
+        "from app.ui.window.main_window import MainWindow\n"
         "from app.ui.settings import Settings\n"
         "app = ensure_app()\n"
         f"w = MainWindow(Settings({str(tmp_path)!r}))\n"
@@ -96,7 +97,7 @@ def test_cells_are_coloured_by_which_side_has_the_bit(qtbot, loaded):
     plot = dock.panel.bits
     assert len(plot.bitmap) == 4  # ID_DFR0 and ID_DFR0_EL1 on both vCPUs: bit 16 differs
     colours = plot.palette()
-    from app.ui.bitmap_plot import cell_colours
+    from app.ui.overview.bitmap_plot import cell_colours
 
     want = cell_colours(colours)
     rgba = plot.image.image  # [column, row, rgba]

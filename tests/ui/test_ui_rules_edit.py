@@ -5,12 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app.model.diff import Status
-from app.model.verdict import evaluate
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
-from app.ui.diff_model import Column
-from app.ui.rules_panel import RuleRole
+from app.model.compare.diff import Status
+from app.model.verdict.evaluate import evaluate
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
+from app.ui.table.diff_model import Column
+from app.ui.rules.panel import RuleRole
 from rules_helpers import add_rule, choose, focus, open_dialog, press_enter, row_menu, rule_items
 from ui_helpers import proxy_row_of, visible_records
 
@@ -178,7 +178,7 @@ def test_policy_selector_reevaluates_and_says_why(qtbot, loaded):
 
 
 def test_big_pairs_build_in_the_background_and_edit_rules_at_once(qtbot, loaded, monkeypatch):
-    monkeypatch.setattr("app.ui.session_verdict.SYNC_ROWS", 0)
+    monkeypatch.setattr("app.ui.session.verdict.SYNC_ROWS", 0)
     s = loaded.session
     par = next(r for r in visible_records(loaded) if r.status is Status.UNEXPECTED)
     before = s.verdict

@@ -6,10 +6,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.model import exporters, rulefile
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
-from app.ui.rule_files import UNSAVED_BOX
+from app.model import exporters
+from app.model.rules import rulefile
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
+from app.ui.rules.files import UNSAVED_BOX
 from rules_helpers import FakeFileDialog, add_rule, focus
 from ui_helpers import DST, SRC
 
@@ -19,8 +20,8 @@ PAR = 0x40200000200F3A00
 
 def _patch_dialogs(monkeypatch, path) -> FakeFileDialog:
     fake = FakeFileDialog(str(path))
-    monkeypatch.setattr("app.ui.rule_files.QFileDialog", fake)
-    monkeypatch.setattr("app.ui.export_dialog.QFileDialog", fake)
+    monkeypatch.setattr("app.ui.rules.files.QFileDialog", fake)
+    monkeypatch.setattr("app.ui.rules.export_dialog.QFileDialog", fake)
     return fake
 
 
@@ -74,7 +75,7 @@ def test_a_bad_rule_file_is_reported_and_changes_nothing(qtbot, loaded, tmp_path
     bad.write_text('version = 1\n\n[[rule]]\nregister = "PAR"\ntype = "not-on-both-ends"\n'
                    'maks = 1\n')
     shown = []
-    monkeypatch.setattr("app.ui.rule_files.QMessageBox.critical",
+    monkeypatch.setattr("app.ui.rules.files.QMessageBox.critical",
                         lambda parent, title, text: shown.append(text))
     assert not loaded.rules_layer.files.open_path(str(bad))
     assert "bad.toml" in shown[0] and "unknown key 'maks'" in shown[0] and "line 3" in shown[0]

@@ -3,13 +3,13 @@ and the notes shown equal those of a full evaluate()."""
 
 from __future__ import annotations
 
-from app.model.diff import Status
-from app.model.rule import Rule, RuleType
-from app.model.ruleset import RuleSet
-from app.model.verdict import evaluate
-from app.model.verdict_summary import summarize
-from app.ui.annotations import row_notes
-from app.ui.diff_model import Column
+from app.model.compare.diff import Status
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
+from app.model.verdict.evaluate import evaluate
+from app.model.verdict.summary import summarize
+from app.ui.table.annotations import row_notes
+from app.ui.table.diff_model import Column
 
 
 def _spy(model):

@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMenu
 
 from app import cli
-from app.model import regdb, rulefile
+from app.model.registers import regdb
+from app.model.rules import rulefile
 from rules_helpers import FakeFileDialog, focus, open_dialog, press_enter
 from ui_helpers import DST, SRC
 
@@ -63,7 +64,7 @@ def test_keyboard_and_mouse_only_from_demo_to_a_passing_rule_file(qtbot, window,
     assert window.rules_layer.banner.headline.text() == "<b>Accepted</b> by QEMU 11.1"
 
     path = tmp_path / "cortex-a57-72-to-111.toml"
-    monkeypatch.setattr("app.ui.rule_files.QFileDialog", FakeFileDialog(str(path)))
+    monkeypatch.setattr("app.ui.rules.files.QFileDialog", FakeFileDialog(str(path)))
     focus(qtbot, window.view)
     qtbot.keyClick(window.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert path.read_text() == rulefile.dumps(window.session.rules)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.model.suggest import suggest
+from app.model.advice.suggest import suggest
 from rules_helpers import focus
 from ui_helpers import DATA
 

@@ -7,12 +7,12 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import Qt
 
-from app.model import regdb
-from app.model.diff import DiffRow, Status
-from app.model.formats import load
-from app.model.state_diff import diff_state
-from app.ui.diff_model import Column, DiffTableModel, RecordRole
-from app.ui.filter_proxy import DiffFilterProxy
+from app.model.registers import regdb
+from app.model.compare.diff import DiffRow, Status
+from app.model.sources.readers import load
+from app.model.compare.state_diff import diff_state
+from app.ui.table.diff_model import Column, DiffTableModel, RecordRole
+from app.ui.table.filter_proxy import DiffFilterProxy
 from ui_helpers import DATA
 
 GICV3 = DATA / "q72-cortex-a57-smp2-gicv3.mig"

@@ -11,14 +11,14 @@ DST = DATA / "q11-cortex-a57-smp2-virt-7.2.mig"
 
 def visible_records(win):
     """The DiffRows the table shows, top to bottom."""
-    from app.ui.diff_model import RecordRole
+    from app.ui.table.diff_model import RecordRole
 
     return [win.proxy.index(r, 0).data(RecordRole) for r in range(win.proxy.rowCount())]
 
 
 def proxy_row_of(win, name: str, vcpu: int = 0) -> int:
     """The visible row of register ``name`` on ``vcpu`` (-1 when filtered out)."""
-    from app.model import regdb
+    from app.model.registers import regdb
 
     for row, rec in enumerate(visible_records(win)):
         if rec.vcpu == vcpu and regdb.lookup(rec.id, win.session.accel).name == name:

@@ -9,9 +9,17 @@ needs=("diff", "verdict")))`` and callers pass those as keyword arguments to ``e
 
 from __future__ import annotations
 
-from ..ruleset import RuleSet
-from . import compat, firecracker, json_rules, markdown, qemu_c, qemu_props, toml_rules
-from .result import ExportResult, Exporter, Unexpressible
+from app.model.rules.ruleset import RuleSet
+from app.model.exporters import (
+    compat,
+    firecracker,
+    json_rules,
+    markdown,
+    qemu_c,
+    qemu_props,
+    toml_rules,
+)
+from app.model.exporters.result import ExportResult, Exporter, Unexpressible
 
 __all__ = ["EXPORTERS", "ExportResult", "Exporter", "Unexpressible", "export", "formats",
            "register"]

@@ -7,12 +7,12 @@ rule covers which row and why.
 
 from __future__ import annotations
 
-from ..diff import Status
-from ..qemu_log import qemu_log
-from ..register_set import RegisterSet
-from ..regid import format_id
-from ..ruleset import RuleSet
-from .result import Exporter, ExportResult
+from app.model.compare.diff import Status
+from app.model.verdict.qemu_log import qemu_log
+from app.model.sources.register_set import RegisterSet
+from app.model.registers.regid import format_id
+from app.model.rules.ruleset import RuleSet
+from app.model.exporters.result import Exporter, ExportResult
 
 
 def _cell(text) -> str:

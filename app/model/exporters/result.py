@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..rule import Rule
+from app.model.rules.rule import Rule
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,79 @@
+"""The verdict as plain data and text: what ``cpreg-explorer check`` prints.
+
+JSON shape (stable, scripts depend on it): ``{"verdict", "policy", "policy_reason",
+"reasons": [{"vcpu", "id", "name", "status", "message", "reached"}], "warnings": [...],
+"tolerated": [{"vcpu", "id", "name", "status", "rule", "by_policy", "reason"}],
+"builtin": [...], "qemu_log": [...]}``.
+"""
+
+from __future__ import annotations
+
+from app.model.verdict.qemu_log import qemu_log
+from app.model.verdict.reason import Reason
+from app.model.registers.regid import format_id
+from app.model.verdict.evaluate import Verdict
+
+
+def _reason(reason: Reason) -> dict:
+    return {
+        "vcpu": reason.vcpu,
+        "id": None if reason.register is None else format_id(reason.register),
+        "name": reason.name,
+        "status": reason.status,
+        "message": reason.message,
+        "reached": reason.reached,
+    }
+
+
+def verdict_json(verdict: Verdict) -> dict:
+    return {
+        "verdict": verdict.verdict,
+        "policy": verdict.policy.name,
+        "policy_reason": verdict.policy_reason,
+        "reasons": [_reason(r) for r in verdict.reasons],
+        "warnings": [_reason(r) for r in verdict.warnings],
+        "tolerated": [
+            {"vcpu": rv.row.vcpu, "id": format_id(rv.row.id), "name": rv.rule.name,
+             "status": rv.row.status.value, "rule": rv.rule.type.value,
+             "by_policy": rv.by_policy, "reason": rv.rule.reason}
+            for rv in verdict.tolerated
+        ],
+        "builtin": [{"id": format_id(r.register), "name": r.name, "rule": r.type.value,
+                     "reason": r.reason} for r in verdict.builtin],
+        "notes": list(verdict.notes),
+        "qemu_log": list(qemu_log(verdict)),
+    }
+
+
+def verdict_text(verdict: Verdict) -> list[str]:
+    """Human lines: the verdict, why this policy, blocking reasons, warnings, tolerances."""
+    head = "ACCEPTED" if verdict.accepted else "REJECTED"
+    blocking = verdict.reasons
+    lines = [f"{head} by {verdict.policy.title} ({verdict.policy.name}: "
+             f"{verdict.policy_reason})"]
+    if blocking:
+        regs = {r.register for r in blocking if r.register is not None}
+        lines.append(f"{len(blocking)} blocking reason(s), {len(regs)} register(s):")
+        lines += [f"  {_where(r)}{r.message}" + ("" if r.reached else
+                  "   [not reached: QEMU stops earlier]") for r in blocking]
+    if verdict.warnings:
+        lines.append(f"{len(verdict.warnings)} warning(s):")
+        lines += [f"  {_where(r)}{r.message}" for r in verdict.warnings]
+    if verdict.tolerated:
+        lines.append(f"{len(verdict.tolerated)} row(s) tolerated:")
+        lines += [f"  vCPU {rv.row.vcpu} {rv.rule.name}: {rv.row.status.value} tolerated by "
+                  f"{rv.rule.type.value}{' (built into this QEMU)' if rv.by_policy else ''}"
+                  for rv in verdict.tolerated]
+    lines += [f"note: {n}" for n in verdict.notes]
+    return lines
+
+
+def _where(reason: Reason) -> str:
+    if reason.name and reason.message.startswith(f"{reason.name}:"):
+        return f"vCPU {reason.vcpu}: " if reason.vcpu is not None else ""
+    parts = []
+    if reason.vcpu is not None:
+        parts.append(f"vCPU {reason.vcpu}")
+    if reason.name:
+        parts.append(reason.name)
+    return (" ".join(parts) + ": ") if parts else ""

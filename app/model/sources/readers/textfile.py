@@ -1,0 +1,165 @@
+"""Shared plumbing of the text and JSON readers (logs, lists, dumps, templates).
+
+Each text reader needs the same few things: read a whole file as UTF-8 with a DumpError that
+says where decoding failed, find the first meaningful line for sniffing, turn a JSON syntax
+error into a line number, and assemble per-vCPU dicts into sorted VCpu tuples. Keeping them
+here keeps every reader's errors worded and located the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Iterator
+
+from app.model.errors import DumpError
+from app.model.sources.register_set import VCpu
+from app.model.sources.readers.stream.migstream import MAX_CPREGS, MAX_VCPUS
+
+MAX_TEXT_BYTES = 256 << 20  # far above any real dump; stops a wrong file from eating memory
+
+
+def read_text(path: str) -> str:
+    """The whole file as text; DumpError (with the byte offset) when it is not UTF-8."""
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_TEXT_BYTES + 1)
+    except OSError as exc:
+        raise DumpError(f"cannot open: {exc.strerror}", path=path) from None
+    if len(data) > MAX_TEXT_BYTES:
+        raise DumpError(f"larger than {MAX_TEXT_BYTES >> 20} MiB", path=path,
+                        offset=MAX_TEXT_BYTES, expected="a register dump, list or log")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DumpError(f"not UTF-8 text: {exc.reason}", path=path, offset=exc.start) from None
+
+
+def head_text(head: bytes) -> str | None:
+    """The sniffed bytes as text, or None when they are not UTF-8.
+
+    The head may end in the middle of a multi-byte character: only that tail is forgiven.
+    """
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:
+            return head[:exc.start].decode("utf-8", errors="strict")
+        return None
+
+
+def significant_lines(text: str, comment: str = "#") -> Iterator[tuple[int, str]]:
+    """(1-based line number, stripped line) for every line that is not blank or a comment."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line and not line.startswith(comment):
+            yield number, line
+
+
+def first_significant(text: str, comment: str = "#") -> str | None:
+    return next((line for _, line in significant_lines(text, comment)), None)
+
+
+def load_json(text: str, path: str):
+    """Parse JSON keeping key order; a syntax error becomes a DumpError with line and offset."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DumpError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno,
+                        offset=exc.pos) from None
+    except (RecursionError, ValueError) as exc:  # nesting beyond the stack, 4300+ digit ints
+        at = _json_trouble(text)
+        why = "nests too deeply" if isinstance(exc, RecursionError) else "has a number too long"
+        raise DumpError(f"JSON {why} to read", path=path, offset=at,
+                        line=text.count("\n", 0, at) + 1, expected="a register dump") from None
+
+
+def json_object_head(head: bytes) -> tuple[str | None, str | None]:
+    """(text, None) when the sniffed bytes start a JSON object, else (None, why not)."""
+    text = head_text(head)
+    if text is None:
+        return None, "not UTF-8 text"
+    if not text.lstrip().startswith("{"):
+        return None, "not a JSON object"
+    return text, None
+
+
+def read_json_object(path: str, expected: str) -> tuple[str, dict]:
+    """(text, parsed object) of a JSON file that must hold one object, else DumpError."""
+    text = read_text(path)
+    data = load_json(text, path)
+    if not isinstance(data, dict):
+        raise DumpError("not a JSON object", path=path, line=1, expected=expected)
+    return text, data
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]|(?<!\d)\d{4000,}')
+
+
+def _json_trouble(text: str, depth_limit: int = 500) -> int:
+    """Offset of the first over-long number or of nesting past ``depth_limit`` (else 0)."""
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text):
+        token = m.group()
+        if token[0] in "[{":
+            depth += 1
+            if depth > depth_limit:
+                return m.start()
+        elif token[0] in "]}":
+            depth -= 1
+        elif token[0] != '"':
+            return m.start()
+    return 0
+
+
+def line_of(text: str, needle: str, start: int = 0) -> int:
+    """1-based line of the first ``needle`` at or after ``start`` (to locate JSON keys).
+
+    A key the file spells with escapes (``"\\u00e9"``) is searched in that spelling too;
+    when neither is found the line of ``start`` is the closest known place, so an error
+    always carries a line.
+    """
+    at = text.find(needle, start)
+    if at < 0:
+        at = text.find(json.dumps(needle[1:-1]) if needle[:1] == '"' == needle[-1:] else needle,
+                       start)
+    return text.count("\n", 0, at if at >= 0 else max(0, min(start, len(text)))) + 1
+
+
+def parse_int(text: object) -> int | None:
+    """``0x..``/``0b..``/decimal text (``_`` separators allowed) as an int, else None."""
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int):
+        return text
+    if not isinstance(text, str):
+        return None
+    try:
+        return int(text.strip().replace("_", ""), 0)
+    except ValueError:
+        return None
+
+
+def build_vcpus(cpus: dict[int, dict[int, int | None]], path: str | None = None,
+                line: int = 1) -> tuple[VCpu, ...]:
+    """Per-vCPU {id: value} dicts as VCpus sorted by index, each list sorted by id like QEMU's.
+
+    Refuses the inputs beyond the documented bounds (a DumpError at ``line``, where the caller
+    stopped reading): a vCPU index outside 0..MAX_VCPUS-1 or more than MAX_CPREGS registers.
+    """
+    bad = next((i for i in cpus if not 0 <= i < MAX_VCPUS), None)
+    if bad is not None:
+        raise DumpError(f"vCPU index {bad} is out of range", path=path, line=line,
+                        expected=f"at most {MAX_VCPUS} vCPUs, numbered 0..{MAX_VCPUS - 1}")
+    big = next((i for i, regs in cpus.items() if len(regs) > MAX_CPREGS), None)
+    if big is not None:
+        raise DumpError(f"vCPU {big} has {len(cpus[big])} registers", path=path, line=line,
+                        expected=f"at most {MAX_CPREGS} per vCPU")
+    out = []
+    for index in sorted(cpus):
+        regs = cpus[index]
+        ids = tuple(sorted(regs))
+        out.append(VCpu(index, ids, tuple(regs[i] for i in ids)))
+    return tuple(out)

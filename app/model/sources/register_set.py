@@ -1,0 +1,85 @@
+"""RegisterSet: what one source (stream, dump, list, log) says about each vCPU's cpregs.
+
+Every reader produces this one shape, so the diff, verdict and UI never care where registers
+came from. Values are ``None`` when the source names a register without its value (register
+lists, logs): known presence, unknown value — never an invented zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.model.sources.cpu_state import CpuState
+from app.model.sources.register_values import RegisterValues
+
+ACCEL_TCG = "tcg"
+ACCEL_KVM = "kvm"
+ACCEL_UNKNOWN = "unknown"
+
+# KVM firmware pseudo-registers (coprocessor group 0x0014) appear only in lists written under
+# KVM; TCG never migrates them. Their presence is how a list's accelerator is recognised.
+_FW_GROUP = 0x0014
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """A device section of a migration stream, as its vmdesc describes it."""
+
+    name: str
+    instance_id: int
+    version: int
+    subsections: tuple[str, ...] = ()
+    offset: int | None = None  # byte offset of the section header in the stream
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a RegisterSet came from and what its writer was."""
+
+    path: str
+    format: str  # reader name, e.g. "qemu-stream", "text-dump"
+    machine: str | None = None  # machine type, e.g. "virt-7.2"
+    writer: str | None = None  # recognised writer, e.g. "qemu-7.2", "qemu-11.1"
+    accel: str = ACCEL_UNKNOWN
+    page_size: int | None = None
+    devices: tuple[DeviceInfo, ...] = ()
+    notes: tuple[str, ...] = ()  # facts worth showing (e.g. "vmdesc suppressed: forward walk")
+
+
+@dataclass(frozen=True)
+class VCpu(RegisterValues):
+    """One vCPU's cpreg list in the order its source gave it (QEMU writes it sorted by id)."""
+
+    index: int
+    ids: tuple[int, ...]
+    values: tuple[int | None, ...]
+
+    def __post_init__(self):
+        self._check_lengths()
+
+
+@dataclass(frozen=True)
+class RegisterSet:
+    provenance: Provenance
+    vcpus: tuple[VCpu, ...] = field(default_factory=tuple)
+    # State outside the cpreg arrays (core registers, GIC; streams only). Never part of
+    # ``vcpus``, the cpreg diff or the verdict: see cpu_state.py and state_diff.py.
+    cpu_state: CpuState = field(default_factory=CpuState)
+
+    @property
+    def accel(self) -> str:
+        return self.provenance.accel
+
+    def vcpu(self, index: int) -> VCpu:
+        for cpu in self.vcpus:
+            if cpu.index == index:
+                return cpu
+        raise KeyError(f"{self.provenance.path} has no vCPU {index}")
+
+
+def guess_accel(ids) -> str:
+    """Tell KVM-written lists (they carry firmware pseudo-registers) from TCG ones."""
+    for reg_id in ids:
+        if (reg_id >> 52) == 0x603 and ((reg_id >> 16) & 0xFFFF) == _FW_GROUP:
+            return ACCEL_KVM
+    return ACCEL_TCG

@@ -1,0 +1,98 @@
+"""A LiveVerdict's verdict as of one rule edit, built only when someone reads it.
+
+Assembling ``Verdict.trail`` (~20,000 reasons) and ``Verdict.rows`` (~78,000 rows) at 256
+vCPUs costs more than the rest of a rule edit, yet the window reads neither on an edit. So
+``update()`` hands out a Verdict whose trail and rows come from a Snapshot: the LiveVerdict's
+step list of that moment plus its generation. The LiveVerdict edits its rows and reasons in
+place, so while an unbuilt snapshot is alive each edit logs the values it overwrites
+(History); a snapshot of an older generation builds from the current state with those values
+put back. Logs nobody can need any more are dropped at once, so memory stays proportional to
+the edits a still-unread verdict has missed.
+"""
+
+from __future__ import annotations
+
+import weakref
+from itertools import chain
+
+from app.model.verdict.incremental.trail import assemble_trail
+
+
+class History:
+    """Generations of one LiveVerdict's rows and reasons, and the overwritten values that
+    unbuilt snapshots still need. ``current`` is the log of the edit in progress (None when
+    no snapshot could need it): entries (a _Vcpu or an OrderedReasons, row position, the
+    value before)."""
+
+    def __init__(self, order: list):
+        self.order = order  # the LiveVerdict's _Vcpu list in stream order (never changes)
+        self.gen = 0
+        self.logs: dict[int, list] = {}  # generation -> what the edit after it overwrote
+        self.pending: weakref.WeakSet = weakref.WeakSet()  # snapshots not fully built
+        self.current: list | None = None
+
+    def begin(self) -> None:
+        self.current = [] if self.pending else None
+
+    def commit(self) -> None:
+        """End an edit: keep its log if a snapshot may need it, drop logs none can."""
+        if self.current is not None:
+            self.logs[self.gen] = self.current
+        self.current = None
+        self.gen += 1
+        low = min((s.gen for s in list(self.pending)), default=self.gen)
+        for g in [g for g in self.logs if g < low]:
+            del self.logs[g]
+
+    def snapshot(self, steps: list, hidden: bool) -> Snapshot:
+        return Snapshot(self, steps, hidden)
+
+
+class Snapshot:
+    """What a Verdict's lazy ``trail``/``rows``/``first_failure`` read (see verdict.py)."""
+
+    __slots__ = ("history", "gen", "steps", "hidden", "__weakref__")
+
+    def __init__(self, history: History, steps: list, hidden: bool):
+        self.history, self.gen, self.steps, self.hidden = history, history.gen, steps, hidden
+        history.pending.add(self)
+
+    def _old_values(self) -> dict:
+        """target -> {position: value as of this generation} for what later edits changed."""
+        h, first = self.history, {}
+        for g in range(self.gen, h.gen):
+            for target, pos, value in h.logs[g]:
+                first.setdefault((target, pos), value)  # the earliest overwrite wins
+        out: dict = {}
+        for (target, pos), value in first.items():
+            out.setdefault(target, {})[pos] = value
+        return out
+
+    def _steps(self, old: dict) -> list:
+        return [s.reverted(old[s]) if s in old else s for s in self.steps]
+
+    def trail(self) -> tuple:
+        return assemble_trail(self._steps(self._old_values()))[0]
+
+    def first_failure(self):
+        for step in self._steps(self._old_values()):
+            first = step.first_blocking()
+            if first is not None:
+                return step.reached[first]
+        return None
+
+    def rows(self) -> tuple:
+        old = self._old_values()
+        lists = []
+        for vs in self.history.order:
+            verdicts = vs.verdicts
+            if vs in old:
+                verdicts = list(verdicts)
+                for pos, value in old[vs].items():
+                    verdicts[pos] = value
+            lists.append(verdicts)
+        rows = chain.from_iterable(lists)
+        return tuple(filter(None, rows) if self.hidden else rows)
+
+
+__all__ = ["History", "Snapshot"]

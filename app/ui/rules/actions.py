@@ -1,0 +1,203 @@
+"""Building rules by clicking: the row context menu, the details-panel buttons, the dialog.
+
+Both places offer exactly ``rule_draft.candidates`` for the row — the rule types that make
+sense for its status, pre-filled, each checked to tolerate the row — using the field selected
+in the details panel's field table when the row is the one shown there. Every choice opens
+the RuleDialog; accepting it becomes one undoable command (AddRule, or ReplaceRule when the
+register already has a rule: QEMU allows one per register, and the dialog says so).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QWidget
+
+from app.model.registers import regdb
+from app.model.rules.edits import AddRule, RemoveRule, ReplaceRule, SetEnabled
+from app.model.compare.diff import DiffRow, Status
+from app.model.errors import RuleError
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.draft import SENSIBLE, candidates, covered_fields, field_for
+from app.ui.table.annotations import rule_text
+from app.ui.rules.dialog import RuleDialog
+
+T = RuleType
+
+
+def _exact_field(rule: Rule, accel: str):
+    return next((f for f in covered_fields(rule.register, rule.mask, accel)
+                 if f.mask == rule.mask), None)
+
+
+def short_label(rule: Rule, accel: str) -> str:
+    """Compact button text for the details panel, e.g. ``field-lt: MMapTrc < 0x2…``."""
+    field = _exact_field(rule, accel)
+    t, name = rule.type, field.name if field else f"{rule.mask:#x}"
+    bound = rule.value >> (field.lsb if field else 0)
+    text = {T.ONLY_SRC_TEST_VALUE: f"{t.value} = {rule.value:#x}",
+            T.DIFF_IN_MASK: f"{t.value}: {name if field else 'whole register'}",
+            T.FIELD_LT: f"{t.value}: {name} < {bound:#x}",
+            T.FIELD_GT: f"{t.value}: {name} > {bound:#x}"}.get(t, t.value)
+    return text + "…"
+
+
+def label(rule: Rule, accel: str) -> str:
+    """Menu text for a drafted rule, with an & mnemonic."""
+    field = _exact_field(rule, accel)
+    where = f"{field.name} [{field.msb}:{field.lsb}]" if field else f"{rule.mask:#x}"
+    text = {
+        T.NOT_ON_BOTH_ENDS: "&Not on both ends (not-on-both-ends)",
+        T.ONLY_SRC_TEST_VALUE: f"&Only while incoming = {rule.value:#x} (only-src-test-value)",
+        T.SAFE_MISSING: "&Safe to miss (safe-missing)",
+        T.HIDDEN: "&Hidden on both ends (hidden)",
+        T.FIELD_LT: f"Field {where} &below {rule.value >> (field.lsb if field else 0):#x} "
+                    "(field-lt)",
+        T.FIELD_GT: f"Field {where} &above {rule.value >> (field.lsb if field else 0):#x} "
+                    "(field-gt)",
+    }.get(rule.type)
+    if rule.type is T.DIFF_IN_MASK:
+        text = (f"Diff in mask, &field {where} (diff-in-mask)" if field
+                else "Diff in &mask, whole register (diff-in-mask)")
+    return text + "…"
+
+
+class RuleActions(QObject):
+    """Turns gestures on rows into RuleDialogs and dialogs into undoable commands."""
+
+    def __init__(self, window, editor):
+        super().__init__(window)
+        self.window, self.session, self.editor = window, window.session, editor
+        self.dialog: RuleDialog | None = None  # the open one (tests and screenshots find it)
+        window.view.add_context_menu_hook(self._menu_hook)
+        self.buttons = RuleButtons(self)
+        window.details.add_section(self.buttons)
+        self.session.selectionChanged.connect(lambda _row: self.buttons.refresh())
+        self.session.rulesChanged.connect(self.buttons.refresh)
+        window.details.fields.selectionModel().currentRowChanged.connect(
+            lambda *_a: self.buttons.refresh())
+
+    # -- what a row offers -----------------------------------------------------------------------
+    def preferred_field(self, row: DiffRow) -> str | None:
+        details = self.window.details
+        return details.current_field() if details.record == row else None
+
+    def drafts(self, row: DiffRow) -> tuple[Rule, ...]:
+        return candidates(row, self.session.accel, self.preferred_field(row))
+
+    def _menu_hook(self, menu: QMenu, rows: list[DiffRow]) -> None:
+        if not rows or len({r.id for r in rows}) != 1:
+            return  # rules are per register: offer them when one register is selected
+        row = rows[0]
+        name = regdb.lookup(row.id, self.session.accel).name
+        drafts = self.drafts(row)
+        existing = self.session.rules.get(row.id)
+        if not drafts and existing is None:
+            return
+        menu.addSection(f"Rule for {name}")
+        for rule in drafts:
+            menu.addAction(label(rule, self.session.accel),
+                           lambda r=rule: self.open_dialog(row, r))
+        if existing is not None:
+            menu.addAction(f"&Edit rule ({rule_text(existing)})…",
+                           lambda: self.edit_rule(existing))
+            menu.addAction("&Remove rule", lambda: self.remove_rule(existing.register))
+
+    # -- dialogs and commands ---------------------------------------------------------------------
+    def open_dialog(self, row: DiffRow | None, rule: Rule,
+                    editing: Rule | None = None) -> RuleDialog:
+        # A new rule offers the types that make sense for its row; an edit may pick any.
+        types = SENSIBLE.get(row.status, tuple(T)) if row and not editing else tuple(T)
+        field = field_for(row, self.session.accel, self.preferred_field(row)) if row else None
+        dialog = RuleDialog(self.window, self.session, rule, row, editing=editing, types=types,
+                            field=field)
+        dialog.accepted.connect(lambda: self._commit(dialog.rule(), editing))
+        dialog.finished.connect(lambda _r: self._closed(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _closed(self, dialog: RuleDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def edit_rule(self, rule: Rule) -> RuleDialog:
+        """The dialog on an existing rule, showing one of its register's rows if loaded."""
+        rows = [r for r in (self.session.diff.rows if self.session.diff else ())
+                if r.id == rule.register]
+        row = next((r for r in rows if r.status is not Status.MATCH), rows[0] if rows else None)
+        return self.open_dialog(row, rule, editing=rule)
+
+    def _commit(self, rule: Rule | None, editing: Rule | None) -> None:
+        if rule is None:
+            return  # the dialog keeps OK disabled until the rule parses
+        old = editing or self.session.rules.get(rule.register)
+        if old == rule:
+            return  # nothing changed: no empty undo step
+        self.run(ReplaceRule(old, rule) if old is not None else AddRule(rule))
+
+    def remove_rule(self, register: int) -> None:
+        self.run(RemoveRule.of(self.session.rules, register))
+
+    def set_enabled(self, rule: Rule, enabled: bool) -> None:
+        if rule.enabled != enabled:
+            self.run(SetEnabled(rule, enabled))
+
+    def run(self, command) -> bool:
+        """Do ``command`` as an undo step; a command the rules refuse is shown, not lost."""
+        try:
+            self.editor.do(command)
+        except (RuleError, ValueError, KeyError) as exc:
+            QMessageBox.warning(self.window, "Rule not changed", f"{command.text}: {exc}")
+            return False
+        return True
+
+
+class RuleButtons(QWidget):
+    """The details panel's row of rule buttons for the selected row (same offers as the menu)."""
+
+    def __init__(self, actions: RuleActions):
+        super().__init__()
+        self.actions = actions
+        self.setObjectName("ruleButtons")
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 2, 0, 2)
+        self.buttons: list[QPushButton] = []
+
+    def refresh(self) -> None:
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.buttons = []
+        row = self.actions.session.selected
+        if row is None:
+            self.hide()
+            return
+        if self.actions.session.selected_is_state:
+            # CPU state never reaches the verdict: a rule could not change anything.
+            self._layout.addWidget(QLabel("CPU state: not part of the verdict — no rules apply."))
+            self.show()
+            return
+        existing = self.actions.session.rules.get(row.id)
+        drafts = self.actions.drafts(row)
+        self._layout.addWidget(QLabel("Add rule:" if drafts else "Rule:"))
+        accel = self.actions.session.accel
+        for rule in drafts:
+            self._button(short_label(rule, accel),
+                         lambda _c=False, r=rule: self.actions.open_dialog(row, r),
+                         label(rule, accel).replace("&", "") + "\n" + rule.reason)
+        if existing is not None:
+            self._button(f"Edit rule ({rule_text(existing)})…",
+                         lambda _c=False: self.actions.edit_rule(existing), existing.reason)
+            self._button("Remove rule",
+                         lambda _c=False: self.actions.remove_rule(existing.register))
+        self._layout.addStretch(1)
+        self.setVisible(bool(self.buttons))
+
+    def _button(self, text: str, slot, tip: str = "") -> None:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        self._layout.addWidget(button)
+        self.buttons.append(button)

@@ -1,0 +1,234 @@
+"""The rule dialog: one rule shown before it is added (or while it is edited), with its effect.
+
+Mask and value in hex, the register's bit strip and the fields the mask covers (with the
+bound a field-lt/gt rule sets, unshifted as QEMU compares it), the reason, and the effect —
+"tolerates ID_DFR0_EL1 on 2 vCPUs (2 rows); blocking 4 → 3; the verdict stays rejected" —
+computed by app.model.rule_effect on every edit. Changing the type re-drafts mask, value and
+(until the user typed one) the reason from the row, through app.model.rule_draft.
+
+The dialog opens window-modal but non-blocking (``open()``): the caller connects
+``accepted`` and reads ``rule()``. Enter accepts; nothing changes until then.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase, QRegularExpressionValidator
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout)
+
+from app.model.registers import regdb
+from app.model.compare.diff import DiffRow
+from app.model.errors import RuleError
+from app.model.registers.fields import Field
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.draft import draft
+from app.model.advice.rule_effect import rule_effect
+from app.ui.table.diff_model import hex64
+from app.ui.rules.field_view import RuleFieldView
+
+T = RuleType
+USES_MASK = {T.ONLY_SRC_TEST_VALUE, T.DIFF_IN_MASK, T.FIELD_LT, T.FIELD_GT}
+USES_VALUE = {T.ONLY_SRC_TEST_VALUE, T.FIELD_LT, T.FIELD_GT}
+MEANING = {  # what the destination QEMU does with each type (see app.model.rules.rule)
+    T.NOT_ON_BOTH_ENDS: "Tolerated whenever the register is on one side only.",
+    T.ONLY_SRC_TEST_VALUE: "Tolerated while (incoming & mask) == value; the destination "
+                           "does not have the register.",
+    T.DIFF_IN_MASK: "Tolerated when incoming and local differ only in the mask's bits.",
+    T.FIELD_LT: "Tolerated when (incoming & mask) < value — value unshifted, as QEMU "
+                "compares it — and every bit outside the mask is equal.",
+    T.FIELD_GT: "Tolerated when (incoming & mask) > value — value unshifted, as QEMU "
+                "compares it — and every bit outside the mask is equal.",
+    T.HIDDEN: "Left out of the migrated cpreg list on both ends (x-mig-hidden-regs).",
+    T.SAFE_MISSING: "Ignored when only the incoming stream has it; also widens QEMU ≤ 10's "
+                    "array-length bound (x-mig-safe-missing-regs).",
+}
+EFFECT_DELAY_MS = 120  # re-evaluate once typing pauses, not on every key
+
+
+class ReasonEdit(QPlainTextEdit):
+    """A few wrapped lines for the reason; Enter accepts the dialog as everywhere else in
+    it (Shift+Enter starts a new line), since a QPlainTextEdit would swallow Enter."""
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:
+        self.setPlainText(text)
+
+
+class RuleDialog(QDialog):
+    def __init__(self, parent, session, rule: Rule, row: DiffRow | None = None, *,
+                 editing: Rule | None = None, types=tuple(RuleType), field: Field | None = None):
+        super().__init__(parent)
+        self.setObjectName("ruleDialog")
+        self.session, self.row, self.editing, self.field = session, row, editing, field
+        self.register = rule.register
+        self.accel = session.accel
+        info = regdb.lookup(rule.register, self.accel)
+        self.existing = session.rules.get(rule.register) if editing is None else None
+        self.setWindowTitle(f"{'Edit' if editing else 'Add'} rule — {info.name}")
+        self._reason_typed = editing is not None
+        self._filling = False
+        self._build(info, types)
+        self._set_rule(rule)
+        self._timer = QTimer(self, singleShot=True, interval=EFFECT_DELAY_MS)
+        self._timer.timeout.connect(self._update_effect)
+        for edit in (self.mask, self.value):
+            edit.textEdited.connect(lambda _t: self._changed())
+        self.reason.textChanged.connect(self._reason_edited)
+        self.enabled.toggled.connect(lambda _on: self._changed())
+        self.type.currentIndexChanged.connect(self._type_changed)
+        self._update_effect()
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self, info, types) -> None:
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        head = QLabel(f"<b>{info.name}</b>&nbsp;&nbsp;<code>{hex64(self.register)}</code>"
+                      + (f"<br>{self._row_text()}" if self.row else ""))
+        self.type = QComboBox()
+        for t in types:
+            self.type.addItem(t.value, t.value)
+        hex_only = QRegularExpressionValidator(QRegularExpression(r"(0[xX])?[0-9a-fA-F]{1,16}"))
+        self.mask, self.value = QLineEdit(), QLineEdit()
+        for edit in (self.mask, self.value):
+            edit.setFont(mono)
+            edit.setValidator(hex_only)
+        self.field_view = RuleFieldView(info, self.row, self.accel)
+        self.reason = ReasonEdit()
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        self.reason.submitted.connect(self.accept)
+        self.enabled = QCheckBox("Enabled")
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.effect = QLabel()
+        self.effect.setObjectName("ruleEffect")
+        self.effect.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Save rule" if self.editing else "Replace rule" if self.existing
+                   else "Add rule")
+        ok.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        numbers = QHBoxLayout()
+        numbers.addWidget(QLabel("Mask"))
+        numbers.addWidget(self.mask, 1)
+        numbers.addWidget(QLabel("Value"))
+        numbers.addWidget(self.value, 1)
+        form = QFormLayout()
+        form.addRow("Type", self.type)
+        form.addRow("", numbers)
+        self.meaning = QLabel()
+        self.meaning.setWordWrap(True)
+        form.addRow("", self.meaning)
+        form.addRow("Reason", self.reason)
+        form.addRow("", self.enabled)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addLayout(form)
+        layout.addWidget(self.field_view)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.effect)
+        layout.addWidget(self.buttons)
+        if self.existing is not None:
+            self.notice.setText(f"{info.name} already has a rule ({self.existing.type.value}); "
+                                "QEMU allows one per register: this one replaces it.")
+        self.notice.setVisible(self.existing is not None)
+
+    def _row_text(self) -> str:
+        r = self.row
+        return (f"{r.status.value} on vCPU {r.vcpu}: incoming {hex64(r.src)}, "
+                f"here {hex64(r.dst)}")
+
+    # -- the rule being edited ----------------------------------------------------------------
+    def _set_rule(self, rule: Rule) -> None:
+        self.type.blockSignals(True)  # setting the combo must not re-draft the rule
+        self.type.setCurrentIndex(max(self.type.findData(rule.type.value), 0))
+        self.type.blockSignals(False)
+        self.mask.setText(f"0x{rule.mask:x}")
+        self.value.setText(f"0x{rule.value:x}")
+        self._filling = True
+        self.reason.setText(rule.reason)
+        self._filling = False
+        self.enabled.setChecked(rule.enabled)
+        self._enable_numbers()
+
+    def _enable_numbers(self) -> None:
+        t = self.rule_type()
+        self.meaning.setText(MEANING[t])
+        self.mask.setEnabled(t in USES_MASK)
+        self.value.setEnabled(t in USES_VALUE)
+
+    def rule_type(self) -> RuleType:
+        # QComboBox hands item data back as a plain str (the enum's value), not the RuleType.
+        return RuleType(self.type.currentData())
+
+    def rule(self) -> Rule | None:
+        """The rule as entered; None while mask or value is not a number."""
+        t = self.rule_type()
+        try:
+            mask = int(self.mask.text(), 16) if t in USES_MASK else 0
+            value = int(self.value.text(), 16) if t in USES_VALUE else 0
+            return Rule(self.register, t, mask, value, self.reason.text().strip(),
+                        self.enabled.isChecked())
+        except (ValueError, RuleError):
+            return None
+
+    def accept(self) -> None:
+        """Close only with a rule that parses (Enter may come before the delayed check)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._update_effect()
+        if self.rule() is not None:
+            super().accept()
+
+    def _type_changed(self, _index: int) -> None:
+        t = self.rule_type()
+        drafted = draft(self.row, t, self.accel, self.field) if self.row else None
+        if drafted is not None:
+            reason = self.reason.text() if self._reason_typed else drafted.reason
+            self._set_rule(Rule(drafted.register, t, drafted.mask, drafted.value, reason,
+                                self.enabled.isChecked()))
+        self._enable_numbers()
+        self._changed()
+
+    def _reason_edited(self) -> None:
+        if not self._filling:  # our own setText (a re-draft) is not the user typing
+            self._reason_typed = True
+
+    def _changed(self) -> None:
+        self._timer.start()
+
+    # -- effect ---------------------------------------------------------------------------------
+    def _update_effect(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        rule = self.rule()
+        ok.setEnabled(rule is not None)
+        if rule is None:
+            self.effect.setText("Mask and value must be hexadecimal numbers (up to 64 bits).")
+            return
+        self.field_view.show_rule(rule, rule.type in USES_MASK)
+        s = self.session
+        if s.src is None or s.dst is None:
+            self.effect.setText("Load a pair to see what this rule would tolerate.")
+            return
+        effect = rule_effect(s.src, s.dst, s.diff, s.rules, rule, s.policy,
+                             replacing=self.editing.register if self.editing else None,
+                             before=s.verdict)
+        colour = "#00897b" if effect.after.accepted else "#d32f2f" if effect.flips else ""
+        verdict = effect.verdict_text()
+        if colour:
+            verdict = f"<span style='color:{colour}'><b>{verdict}</b></span>"
+        self.effect.setText(f"<b>Effect:</b> {effect.tolerates_text()}; {verdict}")

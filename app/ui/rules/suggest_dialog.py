@@ -1,0 +1,130 @@
+""""Suggest rules": the model's proposal, to accept or reject rule by rule.
+
+``app.model.suggest.suggest`` runs in a worker (it evaluates the pair twice; bigger pairs take
+longer than a frame). The dialog lists each proposed rule with a checkbox and its reason, the
+registers the tool refuses to paper over (and why) and what no cpreg rule can fix, and says
+live whether the checked rules make the destination accept. Accepting adds the checked rules
+as ONE undoable AddRules step.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout)
+
+from app.model.rules.rule import Rule
+from app.model.advice.suggest import Suggestion, suggest
+from app.model.verdict.evaluate import evaluate
+from app.ui.table.annotations import rule_text
+from app.ui.tasks import Runner
+
+
+class SuggestDialog(QDialog):
+    rulesAccepted = Signal(tuple)  # the checked Rules
+
+    def __init__(self, parent, session):
+        super().__init__(parent)
+        self.setObjectName("suggestDialog")
+        self.setWindowTitle("Suggest rules")
+        self.resize(900, 480)
+        self.session = session
+        self.suggestion: Suggestion | None = None
+        self.status = QLabel("Computing the smallest rule set that lets this stream load…")
+        self.status.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Rule", "Register", "Mask / value", "Reason"])
+        self.tree.setColumnWidth(0, 170)
+        self.tree.setColumnWidth(1, 150)
+        self.tree.setColumnWidth(2, 150)
+        self.tree.setWordWrap(True)
+        self.tree.itemChanged.connect(lambda *_a: self._update_outcome())
+        self.outcome = QLabel()
+        self.outcome.setObjectName("suggestOutcome")
+        self.outcome.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setEnabled(False)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.outcome)
+        layout.addWidget(self.buttons)
+        self._runner = Runner(self)
+
+    def start(self) -> None:
+        s = self.session
+        src, dst, policy, rules = s.src, s.dst, s.policy, s.rules
+        self._runner.run(lambda: suggest(src, dst, policy, rules), self.show_suggestion,
+                         self._failed)
+
+    def wait(self) -> bool:
+        return self._runner.wait()
+
+    def _failed(self, exc: Exception) -> None:
+        self.status.setText(f"Could not compute a suggestion: {type(exc).__name__}: {exc}")
+
+    def show_suggestion(self, suggestion: Suggestion) -> None:
+        self.suggestion = suggestion
+        before = suggestion.before
+        n = len(suggestion.rules.rules)
+        self.status.setText(f"{before.policy.title} currently {before.verdict} the stream. "
+                            f"{n} rule{'s' * (n != 1)} proposed; uncheck any you do not want.")
+        self.tree.blockSignals(True)  # filling the tree is not the user toggling rules
+        self.tree.clear()
+        for rule in suggestion.rules:
+            item = QTreeWidgetItem([rule.type.value, rule.name,
+                                    rule_text(rule).removeprefix(rule.type.value).strip(),
+                                    rule.reason])
+            item.setData(0, Qt.ItemDataRole.UserRole, rule)
+            item.setCheckState(0, Qt.CheckState.Checked)
+            item.setToolTip(3, rule.reason)
+            self.tree.addTopLevelItem(item)
+        for title, entries in (
+                ("Refused", [(r.name, r.why) for r in suggestion.refused]),
+                ("No cpreg rule can fix", [("", r.message) for r in suggestion.unfixable])):
+            if entries:
+                group = QTreeWidgetItem([f"{title} ({len(entries)})"])
+                for name, why in entries:
+                    child = QTreeWidgetItem(["", name, "", why])
+                    child.setToolTip(3, why)
+                    group.addChild(child)
+                self.tree.addTopLevelItem(group)
+                group.setExpanded(True)
+        self.tree.blockSignals(False)
+        self._update_outcome()
+
+    def checked(self) -> tuple[Rule, ...]:
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            rule = item.data(0, Qt.ItemDataRole.UserRole)
+            if rule is not None and item.checkState(0) == Qt.CheckState.Checked:
+                out.append(rule)
+        return tuple(out)
+
+    def _update_outcome(self) -> None:
+        if self.suggestion is None:
+            return
+        chosen = self.checked()
+        self.ok.setText(f"Add {len(chosen)} rule{'s' * (len(chosen) != 1)}")
+        self.ok.setEnabled(bool(chosen))
+        if chosen == tuple(self.suggestion.rules):
+            after = self.suggestion.after  # already evaluated by suggest
+        else:
+            s = self.session
+            after = evaluate(s.src, s.dst, s.rules.with_rules(chosen),
+                             self.suggestion.before.policy)
+        verb = "ACCEPTS" if after.accepted else "still rejects"
+        self.outcome.setText(f"With the checked rules, {after.policy.title} <b>{verb}</b> the "
+                             f"stream ({len(after.reasons)} blocking reason"
+                             f"{'s' * (len(after.reasons) != 1)} left).")
+
+    def _accept(self) -> None:
+        chosen = self.checked()
+        if chosen:
+            self.rulesAccepted.emit(chosen)
+        self.accept()

@@ -1,0 +1,154 @@
+"""Recovery at start: offer back the session of a run that did not exit cleanly.
+
+An autosave file whose process is gone (app.model.session_file.orphans) means the last run
+crashed or was killed. The user chooses Restore or Discard. Restoring reopens the sources that
+still exist (and says which do not), the rules with their file path and unsaved flag, the
+policy and the view filters. The restored snapshot is first adopted as this run's own
+autosave and only then is the old file removed, so a crash while the sources load loses
+nothing either. An unreadable autosave is renamed aside (``.unreadable``), never deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+from PySide6.QtWidgets import QMessageBox
+
+from app.model.rules import rulefile
+from app.model import session_file
+from app.model.errors import FormatError, RuleError
+from app.model.verdict.policy import get_policy
+from app.model.session_file import Snapshot
+
+log = logging.getLogger(__name__)
+RECOVERY_BOX_NAME = "recoveryBox"
+PROBLEMS_BOX_NAME = "recoveryProblemsBox"
+
+
+def offer_recovery(window, autosaver, *, cli_sources=()) -> bool:
+    """Ask about the newest orphaned autosave, if any; True when it was restored."""
+    orphans = session_file.orphans(window.settings.autosave_dir())
+    if not orphans:
+        return False
+    path = orphans[0]
+    try:
+        snap, note = session_file.load(path)
+    except (OSError, FormatError) as exc:
+        aside = path.with_name(path.name + ".unreadable")
+        for p in (path, session_file.backup_path(path)):
+            if p.exists():  # out of the way of the next start, but kept for a bug report
+                os.replace(p, p.with_name(p.name + ".unreadable"))
+        log.warning("an autosaved session could not be read (%s); kept as %s", exc, aside)
+        QMessageBox.warning(window, "Autosaved session unreadable",
+                            f"An autosaved session was found but cannot be read:\n{exc}\n\n"
+                            f"It was kept as {aside}.")
+        return False
+    if note:
+        log.warning("recovering from the backup autosave: %s", note)
+    if not _ask(window, snap, cli_sources):
+        session_file.discard(path)
+        return False
+    autosaver.write(snap)  # ours now: a crash during the restore still leaves it to recover
+    session_file.discard(path)
+    restore(window, snap)
+    return True
+
+
+def _describe(snap: Snapshot) -> str:
+    lines = []
+    sides = [os.path.basename(p) if p else "—" for p in (snap.src_path, snap.dst_path)]
+    if snap.src_path or snap.dst_path:
+        lines.append(f"Sources: {sides[0]} → {sides[1]}")
+    if snap.rules is not None:
+        try:
+            n = len(rulefile.loads(snap.rules))
+            rules = f"{n} rule{'s' * (n != 1)}"
+        except RuleError as exc:
+            rules = f"rules that cannot be read ({exc.message})"
+        where = f" from {os.path.basename(snap.rules_path)}" if snap.rules_path else ""
+        unsaved = ", with unsaved changes" if snap.rules_dirty else ""
+        lines.append(f"Rules: {rules}{where}{unsaved}")
+    if snap.policy:
+        lines.append(f"Policy: {snap.policy}")
+    return "\n".join(lines)
+
+
+def _ask(window, snap: Snapshot, cli_sources) -> bool:
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(snap.saved_at))
+    box = QMessageBox(QMessageBox.Icon.Question, "Restore the previous session?",
+                      "Cpreg Explorer did not exit cleanly last time (a crash, or the process "
+                      f"was killed). Its session was autosaved at {when}.", parent=window)
+    box.setObjectName(RECOVERY_BOX_NAME)
+    extra = ("\n\nThe files named on the command line are opened only if you discard."
+             if cli_sources else "")
+    box.setInformativeText(_describe(snap) + extra)
+    restore_button = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(restore_button)
+    box.exec()  # modal on purpose: nothing else should start before the user decides
+    return box.clickedButton() is restore_button
+
+
+def restore(window, snap: Snapshot) -> list[str]:
+    """Put ``snap`` back into the window; what could not be restored, also shown to the user."""
+    s, problems = window.session, []
+    paths = []
+    for label, path in (("source", snap.src_path), ("destination", snap.dst_path)):
+        if path and not os.path.exists(path):
+            problems.append(f"The {label} {path} no longer exists.")
+            path = None
+        paths.append(path)
+    if snap.rules is not None:
+        problems += _restore_rules(s, snap)
+    if snap.policy is not None:
+        problems += _restore_policy(s, snap.policy)
+    apply_filters(window, snap)
+    s.reopen(*paths)
+    if problems:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Session partly restored",
+                          "\n".join(problems), parent=window)
+        box.setObjectName(PROBLEMS_BOX_NAME)
+        box.open()
+        log.warning("session restore: %s", " ".join(problems))
+    return problems
+
+
+def _restore_rules(session, snap: Snapshot) -> list[str]:
+    try:
+        rules = rulefile.loads(snap.rules, snap.rules_path)
+    except RuleError as exc:
+        return [f"The autosaved rules could not be read: {exc}"]
+    session.set_rules(rules, dirty=snap.rules_dirty)
+    session.set_rules_file(snap.rules_path, dirty=snap.rules_dirty)
+    return []
+
+
+def _restore_policy(session, name: str) -> list[str]:
+    try:
+        policy = get_policy(name)
+    except KeyError as exc:
+        return [f"The policy could not be restored: {exc.args[0]}"]
+    session.set_policy(policy.name)
+    return []
+
+
+def apply_filters(window, snap: Snapshot) -> None:
+    """The filter bar's controls (which drive the proxy) set as in ``snap``; the vCPU is
+    chosen once the diff has loaded, as the choice lists only the diff's vCPUs."""
+    bar, f = window.filter_bar, snap.filters
+    for key, action in bar.status_actions.items():
+        action.setChecked(key in f.statuses)
+    bar.hide_state_action.setChecked(f.hide_state)
+    bar.search.setText(f.text)
+    if f.vcpu is None:
+        return
+
+    def choose() -> None:
+        window.session.diffChanged.disconnect(choose)
+        index = bar.vcpu.findData(f.vcpu)
+        if index >= 0:
+            bar.vcpu.setCurrentIndex(index)
+
+    window.session.diffChanged.connect(choose)

@@ -1,0 +1,239 @@
+"""The merged cpreg view as a lazy Qt table model over ``Diff.rows``.
+
+The model keeps only the rows tuple the diff produced and formats every cell on demand in
+``data()``: no per-row Python objects, no QStandardItems, so a 4 x 2000-register diff costs
+nothing until a row is painted. Register names come from app.model.regdb (cached there by id).
+
+Rows can carry an outside annotation (``RowNote``), keyed by (vcpu, id): the rule column and
+the "tolerated" status are fed from the verdict engine through ``set_annotations``; this model
+never decides either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Mapping
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QFontDatabase
+
+from app.model.registers import regdb
+from app.model.compare.diff import Diff, DiffRow
+from app.model.sources.register_set import ACCEL_UNKNOWN
+from app.model.registers.regid import format_id
+from app.ui import theme
+from app.ui.table.base import HeaderedTableModel
+
+
+class Column(IntEnum):
+    VCPU = 0
+    STATUS = 1
+    NAME = 2
+    ID = 3
+    SRC = 4
+    DST = 5
+    CLASS = 6
+    RULE = 7
+
+
+HEADERS = ("vCPU", "Status", "Name", "Id", "Source (incoming)", "Destination (local)",
+           "Class", "Rule")
+
+RecordRole = Qt.ItemDataRole.UserRole + 1  # the DiffRow itself
+SortRole = Qt.ItemDataRole.UserRole + 2  # a key that sorts the column meaningfully
+StatusKeyRole = Qt.ItemDataRole.UserRole + 3  # status value, or "tolerated" when annotated so
+
+
+@dataclass(frozen=True)
+class RowNote:
+    """What the rules/verdict layer says about one row; the model only displays it."""
+
+    rule: str = ""  # short text for the Rule column
+    tolerated: bool = False  # a rule accepts this difference: shown with the tolerated style
+    tooltip: str = ""
+    blocking: bool = False  # this row makes the destination reject the stream: flagged
+
+
+def _runs(rows: list[int]):
+    """(first, last) of each run of consecutive numbers in sorted ``rows``."""
+    start = prev = None
+    for i in rows:
+        if prev is not None and i == prev + 1:
+            prev = i
+            continue
+        if start is not None:
+            yield start, prev
+        start = prev = i
+    if start is not None:
+        yield start, prev
+
+
+def hex64(value: int | None) -> str:
+    return "—" if value is None else f"0x{value:016x}"
+
+
+class DiffTableModel(HeaderedTableModel):
+    HEADERS = HEADERS
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: tuple[DiffRow, ...] = ()
+        self._accel = ACCEL_UNKNOWN
+        self._notes: dict[tuple[int, int], RowNote] = {}
+        self._counts = dict.fromkeys(theme.STYLES, 0)  # status key -> rows, kept in step
+        self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+    # -- feeding ---------------------------------------------------------------------------
+    def set_diff(self, diff: Diff | None, accel: str = ACCEL_UNKNOWN) -> None:
+        self.beginResetModel()
+        self._rows = diff.rows if diff is not None else ()
+        self._accel = accel
+        self._recount()
+        self.endResetModel()
+
+    def set_annotations(self, notes: Mapping[tuple[int, int], RowNote]) -> None:
+        """Replace every row's note; keys are (vcpu, register id)."""
+        self._notes = dict(notes)
+        self._recount()
+        self.refresh()
+
+    def patch_notes(self, changed: Mapping[int, RowNote | None]) -> None:
+        """Replace the notes of a few rows (model row -> note, None for none) and signal
+        only those rows: a proxy with dynamicSortFilter then re-filters just them."""
+        counts = self._counts
+        for i, note in changed.items():
+            r = self._rows[i]
+            counts[self.status_key(i)] -= 1
+            if note is None:
+                self._notes.pop((r.vcpu, r.id), None)
+            else:
+                self._notes[(r.vcpu, r.id)] = note
+            counts[self.status_key(i)] += 1
+        last, emit, create = len(Column) - 1, self.dataChanged.emit, self.createIndex
+        for first, end in _runs(sorted(changed)):  # createIndex: index() asks rowCount() too
+            emit(create(first, 0), create(end, last))
+
+    def _recount(self) -> None:
+        self._counts = dict.fromkeys(theme.STYLES, 0)
+        for i in range(len(self._rows)):
+            self._counts[self.status_key(i)] += 1
+
+    def refresh(self) -> None:
+        """Repaint every cell (colour scheme changed, notes changed): same rows, new looks."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._rows) - 1, len(Column) - 1))
+
+    # -- lookups the proxy and views use directly (cheaper than data() per role) ------------
+    @property
+    def accel(self) -> str:
+        return self._accel
+
+    def record(self, row: int) -> DiffRow:
+        return self._rows[row]
+
+    def info(self, row: int) -> regdb.RegInfo:
+        return regdb.lookup(self._rows[row].id, self._accel)
+
+    def note(self, row: int) -> RowNote | None:
+        r = self._rows[row]
+        return self._notes.get((r.vcpu, r.id))
+
+    def status_key(self, row: int) -> str:
+        note = self.note(row)
+        return "tolerated" if note is not None and note.tolerated else self._rows[row].status.value
+
+    def counts(self) -> dict[str, int]:
+        """Rows per status key (kept up to date by every feeding call: no row scan)."""
+        return dict(self._counts)
+
+    def vcpus(self) -> list[int]:
+        return sorted({r.vcpu for r in self._rows})
+
+    # -- QAbstractTableModel ---------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        i, col = index.row(), Column(index.column())
+        row = self._rows[i]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(i, row, col)
+        if role == RecordRole:
+            return row
+        if role == StatusKeyRole:
+            return self.status_key(i)
+        if role == SortRole:
+            return self._sort_key(i, row, col)
+        if role == Qt.ItemDataRole.DecorationRole and col == Column.STATUS:
+            return theme.status_icon(self.status_key(i))
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return theme.row_background(self.status_key(i))
+        if role == Qt.ItemDataRole.FontRole and col in (Column.ID, Column.SRC, Column.DST):
+            return self._mono
+        if col == Column.RULE and role in (Qt.ItemDataRole.ForegroundRole,
+                                           Qt.ItemDataRole.FontRole):
+            return self._rule_style(i, role)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(i, row, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == Column.VCPU:
+            return Qt.AlignmentFlag.AlignCenter
+        return None
+
+    def _display(self, i: int, row: DiffRow, col: Column):
+        if col == Column.VCPU:
+            return str(row.vcpu)
+        if col == Column.STATUS:
+            return theme.STYLES[self.status_key(i)].label
+        if col == Column.NAME:
+            return self.info(i).name
+        if col == Column.ID:
+            return format_id(row.id)
+        if col == Column.SRC:
+            return hex64(row.src)
+        if col == Column.DST:
+            return hex64(row.dst)
+        if col == Column.CLASS:
+            return self.info(i).cls
+        note = self.note(i)
+        return note.rule if note else ""
+
+    def _rule_style(self, i: int, role: int):
+        """Blocking rows are flagged in the Rule column: bold, in the unexpected accent."""
+        note = self.note(i)
+        if note is None or not note.blocking:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return theme.accent("unexpected")
+        bold = QFont()
+        bold.setBold(True)
+        return bold
+
+    def _sort_key(self, i: int, row: DiffRow, col: Column):
+        # Ties fall back to the merge position, so every sort is stable and QEMU-ordered.
+        if col == Column.STATUS:
+            return theme.SEVERITY[self.status_key(i)] * 1_000_000 + i
+        if col == Column.VCPU:
+            return i
+        if col == Column.ID:  # a string: 64-bit ids overflow the qint64 a QVariant compares
+            return f"{row.id:016x}{row.vcpu:06d}"
+        if col in (Column.SRC, Column.DST):
+            value = row.src if col == Column.SRC else row.dst
+            return "" if value is None else f"{value:016x}"
+        return f"{self._display(i, row, col) or '~'}\x00{i:08d}".lower()
+
+    def _tooltip(self, i: int, row: DiffRow, col: Column):
+        if col == Column.STATUS:
+            return theme.STYLES[self.status_key(i)].meaning
+        if col == Column.NAME:
+            info = self.info(i)
+            extra = f"\nalso: {', '.join(info.aliases)}" if info.aliases else ""
+            return f"{info.name}  ({info.encoding.text()}){extra}"
+        if col == Column.RULE:
+            note = self.note(i)
+            return note.tooltip or None if note else None
+        return None

@@ -1,0 +1,107 @@
+"""The summary: what each source is and how many rows are in each state (status bar), and
+the vCPU facts that explain a failure before any register does — vCPU count mismatch,
+registers whose value differs between vCPUs of one source — in a warning strip above the
+table, where it cannot be missed or truncated."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
+
+from app.model.registers import regdb
+from app.model.compare.diff import Diff
+from app.model.sources.register_set import RegisterSet
+from app.ui import theme
+
+
+def describe(regs: RegisterSet) -> str:
+    """``file — machine · writer · N vCPUs × M cpregs``: one short line per side, so both fit
+    the status bar; the rest is in the tooltip."""
+    p = regs.provenance
+    per = "/".join(str(n) for n in sorted({len(c) for c in regs.vcpus})) or "0"
+    facts = [p.machine or "machine ?", p.writer or "writer ?",
+             f"{len(regs.vcpus)} vCPU{'s' if len(regs.vcpus) != 1 else ''} × {per} cpregs"]
+    return f"{os.path.basename(p.path)} — {' · '.join(facts)}"
+
+
+def tooltip(regs: RegisterSet) -> str:
+    p = regs.provenance
+    lines = [p.path, f"format {p.format}, accelerator {p.accel}"] + list(p.notes)
+    return "\n".join(lines)
+
+
+class Summary:
+    """Fills a QStatusBar; kept separate so the window only says *when* to refresh."""
+
+    def __init__(self, bar: QStatusBar):
+        self.src, self.dst = QLabel(), QLabel()
+        for label in (self.src, self.dst):
+            bar.addWidget(label)
+            label.setContentsMargins(4, 0, 12, 0)
+        self.warning = QLabel()  # the window places it above the table
+        self.warning.setWordWrap(True)
+        self.warning.setContentsMargins(8, 4, 8, 4)
+        self.warning.hide()
+        self.counts = QWidget()
+        self._count_layout = QHBoxLayout(self.counts)
+        self._count_layout.setContentsMargins(0, 0, 0, 0)
+        self.count_labels: dict[str, tuple[QLabel, QLabel]] = {}  # key: (icon, number)
+        for key, style in theme.STYLES.items():
+            icon, text = QLabel(), QLabel()
+            icon.setPixmap(theme.status_icon(key).pixmap(14, 14))
+            text.setToolTip(f"{style.label}: {style.meaning}")
+            self._count_layout.addWidget(icon)
+            self._count_layout.addWidget(text)
+            self.count_labels[key] = (icon, text)
+        self.shown = QLabel()
+        self._count_layout.addSpacing(8)
+        self._count_layout.addWidget(self.shown)
+        bar.addPermanentWidget(self.counts)
+
+    def update(self, src: RegisterSet | None, dst: RegisterSet | None, diff: Diff | None,
+               counts: dict[str, int], shown: int, accel: str, *, what: str = "rows") -> None:
+        """``counts``/``shown`` describe the active tab's rows (``what``: how to call them);
+        the warning strip is always about the cpreg ``diff``."""
+        for label, regs, side in ((self.src, src, "Source"), (self.dst, dst, "Destination")):
+            label.setText(f"{side}: {describe(regs)}" if regs else "")
+            label.setToolTip(tooltip(regs) if regs else "")
+            label.setVisible(regs is not None)
+        self.warning.setText(self._warnings(diff, accel))
+        self.warning.setStyleSheet(  # re-read each time: the tint follows the colour scheme
+            f"background: {theme.row_background('unexpected').name()}; font-weight: bold")
+        self.warning.setToolTip(self._variance_tooltip(diff, accel))
+        self.warning.setVisible(bool(self.warning.text()))
+        for key, (icon, label) in self.count_labels.items():
+            n = counts.get(key, 0)
+            label.setText(str(n))
+            visible = diff is not None and (n > 0 or key not in ("present", "tolerated"))
+            label.setVisible(visible)
+            icon.setVisible(visible)
+        total = sum(counts.values())
+        self.shown.setText(f"{shown} of {total} {what} shown" if diff is not None else "")
+
+    @staticmethod
+    def _warnings(diff: Diff | None, accel: str) -> str:
+        if diff is None:
+            return ""
+        out = []
+        if diff.src_vcpus != diff.dst_vcpus:
+            common = min(diff.src_vcpus, diff.dst_vcpus)
+            out.append(f"vCPU count differs: {diff.src_vcpus} → {diff.dst_vcpus} "
+                       f"(only the {common} shared vCPUs are compared)")
+        if diff.variance:
+            names = sorted({regdb.lookup(v.id, accel).name for v in diff.variance})
+            out.append(f"{len(names)} register(s) differ between vCPUs: "
+                       f"{', '.join(names[:3])}{'…' if len(names) > 3 else ''} (hover for the values)")
+        return "⚠ " + "   ·   ".join(out) if out else ""
+
+    @staticmethod
+    def _variance_tooltip(diff: Diff | None, accel: str) -> str:
+        if diff is None or not diff.variance:
+            return ""
+        lines = []
+        for v in diff.variance:
+            values = ", ".join(f"{c}: {x:#x}" for c, x in v.values)
+            lines.append(f"{v.side} {regdb.lookup(v.id, accel).name}: {values}")
+        return "Values per vCPU\n" + "\n".join(lines)
