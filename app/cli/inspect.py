@@ -9,15 +9,15 @@ from __future__ import annotations
 import sys
 
 from app.cli import print_json
-from app.model.registers import regdb, regid
-from app.model.compare.diff import Diff, Status, diff
-from app.model.errors import FormatError
-from app.cli.progress import load_with_progress as load
-from app.model.sources.register_set import RegisterSet
-from app.model.reports.diff_report import diff_json, hex_or_none, show_json
-from app.model.compare.state_diff import diff_state
-from app.model.reports.state_report import add_diff_state, add_show_state
 from app.cli import state as cli_state
+from app.cli.progress import load_with_progress as load
+from app.model.compare.diff import Diff, Status, diff
+from app.model.compare.state_diff import diff_state
+from app.model.errors import FormatError
+from app.model.registers import regdb, regid
+from app.model.reports.diff_report import diff_json, hex_or_none, show_json
+from app.model.reports.state_report import add_diff_state, add_show_state
+from app.model.sources.register_set import RegisterSet
 
 
 def _vcpu_filter(text: str, regs: RegisterSet | None = None) -> int | None:

@@ -9,7 +9,6 @@ import sys
 
 from app.model.errors import FormatError
 
-
 POLICIES = ("qemu-7.2", "qemu-10.0", "qemu-11.1")
 
 
@@ -60,8 +59,8 @@ def _rules(path):
 
 def cmd_check(args) -> int:
     from app.cli import print_json
-    from app.model.verdict.evaluate import evaluate
     from app.model.reports.verdict_report import verdict_json, verdict_text
+    from app.model.verdict.evaluate import evaluate
 
     src, dst = _load_pair(args)
     verdict = evaluate(src, dst, _rules(args.rules), args.policy)
@@ -75,8 +74,8 @@ def cmd_check(args) -> int:
 def cmd_suggest(args) -> int:
     from pathlib import Path
 
-    from app.model.rules import rulefile
     from app.model.advice.suggest import suggest
+    from app.model.rules import rulefile
 
     src, dst = _load_pair(args)
     given = _rules(args.rules)

@@ -6,11 +6,11 @@ cpreg verdict; ``--no-state-groups`` leaves it out.
 
 from __future__ import annotations
 
+from app.model.compare.state_diff import StateDiff
 from app.model.registers import regdb, regid
+from app.model.reports.diff_report import hex_or_none
 from app.model.sources.cpu_state import CpuState, VcpuState
 from app.model.sources.register_set import RegisterSet
-from app.model.reports.diff_report import hex_or_none
-from app.model.compare.state_diff import StateDiff
 
 HEADING = "CPU state outside the cpreg arrays (does not affect the cpreg verdict)"
 

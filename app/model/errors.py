@@ -22,7 +22,7 @@ class FormatError(Exception):
         self.line = line
         self.expected = expected
 
-    def with_path(self, path: str) -> "FormatError":
+    def with_path(self, path: str) -> FormatError:
         """Return the same error attributed to ``path`` (readers of in-memory data lack one)."""
         if self.path is None:
             self.path = path

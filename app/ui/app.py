@@ -17,10 +17,10 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from app.ui import theme
-from app.ui.session.autosave import Autosaver
 from app.ui.crash import CrashGuard
-from app.ui.window.main_window import MainWindow
+from app.ui.session.autosave import Autosaver
 from app.ui.session.recovery import offer_recovery
+from app.ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ The verdict (few ms on real pairs, more on big synthetic ones) and "Suggest rule
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.model.compare.diff import Diff, DiffRow
-from app.model.verdict.policy import Policy
-from app.model.sources.register_set import RegisterSet
 from app.model.rules.rule import Rule
 from app.model.rules.ruleset import RuleSet
+from app.model.sources.register_set import RegisterSet
 from app.model.verdict.evaluate import Verdict, evaluate
+from app.model.verdict.policy import Policy
 from app.model.verdict.summary import Summary, summarize
 
 

@@ -21,16 +21,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.model.compare.diff import DiffRow, Status
 from app.model.registers import regdb
 from app.model.registers.constness import field_visibility
-from app.model.compare.diff import DiffRow, Status
 from app.model.registers.fields import FTR_EXACT, Field, field_safety_direction
-from app.model.verdict.policy import Policy
-from app.model.verdict.reason import ARRAY_LENGTH, Reason
-from app.model.sources.register_set import RegisterSet
 from app.model.rules.rule import Rule, RuleType
 from app.model.rules.ruleset import RuleSet, apply_hidden
+from app.model.sources.register_set import RegisterSet
 from app.model.verdict.evaluate import Verdict, evaluate
+from app.model.verdict.policy import Policy
+from app.model.verdict.reason import ARRAY_LENGTH, Reason
 
 FULL_MASK = (1 << 64) - 1
 FEATURE_VISIBILITY = ("visible", "conditional")

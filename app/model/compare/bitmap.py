@@ -11,8 +11,8 @@ Qt-free, so the window only colours the codes, and the rules are testable withou
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import numpy as np
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from app.model.sources.cpu_state import GROUPS, CpuState, VcpuPresence
 from app.model.compare.diff import DiffRow, Status, merge_vcpu
-from app.model.sources.register_set import RegisterSet, VCpu
 from app.model.compare.state_outcome import global_notes, presence_outcome
+from app.model.sources.cpu_state import GROUPS, CpuState, VcpuPresence
+from app.model.sources.register_set import RegisterSet, VCpu
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ needs=("diff", "verdict")))`` and callers pass those as keyword arguments to ``e
 
 from __future__ import annotations
 
-from app.model.rules.ruleset import RuleSet
 from app.model.exporters import (
     compat,
     firecracker,
@@ -19,7 +18,8 @@ from app.model.exporters import (
     qemu_props,
     toml_rules,
 )
-from app.model.exporters.result import ExportResult, Exporter, Unexpressible
+from app.model.exporters.result import Exporter, ExportResult, Unexpressible
+from app.model.rules.ruleset import RuleSet
 
 __all__ = ["EXPORTERS", "ExportResult", "Exporter", "Unexpressible", "export", "formats",
            "register"]

@@ -10,10 +10,10 @@ Disabled rules are written commented out (``// disabled: ``).
 
 from __future__ import annotations
 
+from app.model.exporters.comment import escape
+from app.model.exporters.result import Exporter, ExportResult, Unexpressible
 from app.model.rules.rule import Rule, RuleType
 from app.model.rules.ruleset import RuleSet
-from app.model.exporters.comment import escape
-from app.model.exporters.result import ExportResult, Exporter, Unexpressible
 
 HELPERS = {
     RuleType.HIDDEN: "arm_virt_compat_register_hidden_reg",

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 
+from app.model.exporters.result import Exporter, ExportResult, Unexpressible
 from app.model.registers import regid
-from app.model.sources.readers.firecracker import format_bitmap
-from app.model.sources.register_set import RegisterSet
 from app.model.rules.rule import RuleType
 from app.model.rules.ruleset import RuleSet
-from app.model.exporters.result import ExportResult, Exporter, Unexpressible
+from app.model.sources.readers.firecracker import format_bitmap
+from app.model.sources.register_set import RegisterSet
 
 NOTE = ("Firecracker applies the template to every vCPU of the VM it starts (pin the source "
         "VM); writing ID registers needs a host kernel with writable ID registers")

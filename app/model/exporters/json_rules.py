@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 
+from app.model.exporters.result import Exporter, ExportResult
 from app.model.registers.regid import format_id
 from app.model.rules.ruleset import RuleSet
-from app.model.exporters.result import ExportResult, Exporter
 
 FORMAT_VERSION = 1
 

@@ -8,11 +8,11 @@ rule covers which row and why.
 from __future__ import annotations
 
 from app.model.compare.diff import Status
-from app.model.verdict.qemu_log import qemu_log
-from app.model.sources.register_set import RegisterSet
+from app.model.exporters.result import Exporter, ExportResult
 from app.model.registers.regid import format_id
 from app.model.rules.ruleset import RuleSet
-from app.model.exporters.result import Exporter, ExportResult
+from app.model.sources.register_set import RegisterSet
+from app.model.verdict.qemu_log import qemu_log
 
 
 def _cell(text) -> str:

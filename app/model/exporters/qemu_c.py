@@ -14,10 +14,10 @@ value tolerances are exported but flagged in a note.
 
 from __future__ import annotations
 
+from app.model.exporters.comment import escape
+from app.model.exporters.result import Exporter, ExportResult, Unexpressible
 from app.model.rules.rule import Rule, RuleType
 from app.model.rules.ruleset import RuleSet
-from app.model.exporters.comment import escape
-from app.model.exporters.result import ExportResult, Exporter, Unexpressible
 
 CALL = "arm_register_cpreg_mig_tolerance"
 DISABLED = "// disabled: "

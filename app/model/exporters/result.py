@@ -7,8 +7,8 @@ property). Exporters then write a comment line in the output *and* list the rule
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from app.model.rules.rule import Rule
 

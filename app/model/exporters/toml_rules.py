@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from app.model.exporters.result import Exporter, ExportResult
 from app.model.rules import rulefile
 from app.model.rules.ruleset import RuleSet
-from app.model.exporters.result import ExportResult, Exporter
 
 
 def render(ruleset: RuleSet) -> ExportResult:

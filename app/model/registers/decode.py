@@ -6,8 +6,8 @@ returns name, id, encoding, class, aliases and — with a value — every field 
 
 from __future__ import annotations
 
-from app.model.registers import regdb, regid
 from app.model.errors import RegisterNameError
+from app.model.registers import regdb, regid
 
 
 def parse_value(text: str) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app import assets
-from app.model.registers.fields import (  # noqa: F401 (re-export)
+from app.model.registers.fields import (
     EnumValue,
     Field,
     decode_fields,

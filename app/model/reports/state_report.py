@@ -7,10 +7,10 @@ Register entries have exactly the keys of the cpreg entries, so scripts read the
 
 from __future__ import annotations
 
+from app.model.compare.state_diff import StateDiff
+from app.model.reports.diff_report import reg_json, row_json
 from app.model.sources.cpu_state import CpuState, StateGroup, VcpuPresence
 from app.model.sources.register_set import RegisterSet
-from app.model.reports.diff_report import reg_json, row_json
-from app.model.compare.state_diff import StateDiff
 
 
 def group_json(group: StateGroup, accel: str) -> dict:

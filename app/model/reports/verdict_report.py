@@ -8,10 +8,10 @@ JSON shape (stable, scripts depend on it): ``{"verdict", "policy", "policy_reaso
 
 from __future__ import annotations
 
-from app.model.verdict.qemu_log import qemu_log
-from app.model.verdict.reason import Reason
 from app.model.registers.regid import format_id
 from app.model.verdict.evaluate import Verdict
+from app.model.verdict.qemu_log import qemu_log
+from app.model.verdict.reason import Reason
 
 
 def _reason(reason: Reason) -> dict:

@@ -16,8 +16,8 @@ that does. Every candidate is checked with ``rule.tolerates`` before it is offer
 
 from __future__ import annotations
 
-from app.model.registers import regdb
 from app.model.compare.diff import DiffRow, Status
+from app.model.registers import regdb
 from app.model.registers.fields import Field, field_safety_direction
 from app.model.rules.rule import U64_LIMIT, Rule, RuleType, tolerates
 

@@ -51,7 +51,7 @@ class RemoveRule:
     index: int  # where the rule was, so undo puts it back in place
 
     @classmethod
-    def of(cls, ruleset: RuleSet, register: int) -> "RemoveRule":
+    def of(cls, ruleset: RuleSet, register: int) -> RemoveRule:
         """The command removing the rule ``ruleset`` holds for ``register``."""
         i = ruleset.index_of(register)
         return cls(ruleset.rules[i], i)

@@ -38,7 +38,7 @@ class RuleType(str, Enum):
         return _QEMU_NAMES.get(self)
 
     @classmethod
-    def parse(cls, text: str) -> "RuleType":
+    def parse(cls, text: str) -> RuleType:
         """The type spelled ``text``; RuleError naming the accepted spellings otherwise."""
         try:
             return cls(text)

@@ -7,13 +7,13 @@ Every change returns a new RuleSet, so undo/redo is plain value swapping (see co
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Iterable, Iterator
 
 from app.model.errors import RuleError
-from app.model.sources.register_set import RegisterSet, VCpu
 from app.model.registers.regid import format_id
 from app.model.rules.rule import Rule, RuleType, register_name
+from app.model.sources.register_set import RegisterSet, VCpu
 
 
 def _duplicate(rule: Rule) -> RuleError:
@@ -61,7 +61,7 @@ class RuleSet:
                 return i
         raise KeyError(f"no rule for {format_id(register)}")
 
-    def with_rule(self, rule: Rule, index: int | None = None) -> "RuleSet":
+    def with_rule(self, rule: Rule, index: int | None = None) -> RuleSet:
         """A copy with ``rule`` appended (or inserted at ``index``); RuleError if a duplicate."""
         if rule.register in self:
             raise _duplicate(rule)
@@ -69,16 +69,16 @@ class RuleSet:
         rules.insert(len(rules) if index is None else index, rule)
         return RuleSet(tuple(rules))
 
-    def with_rules(self, rules: Iterable[Rule]) -> "RuleSet":
+    def with_rules(self, rules: Iterable[Rule]) -> RuleSet:
         """A copy with all ``rules`` appended, all or nothing."""
         return RuleSet(self.rules + tuple(rules))
 
-    def without(self, register: int) -> "RuleSet":
+    def without(self, register: int) -> RuleSet:
         """A copy without the rule for ``register`` (KeyError when absent)."""
         i = self.index_of(register)
         return RuleSet(self.rules[:i] + self.rules[i + 1:])
 
-    def replaced(self, register: int, rule: Rule) -> "RuleSet":
+    def replaced(self, register: int, rule: Rule) -> RuleSet:
         """A copy where ``rule`` takes the place of the rule for ``register``."""
         i = self.index_of(register)
         return RuleSet(self.rules[:i] + (rule,) + self.rules[i + 1:])

@@ -99,7 +99,7 @@ class _Qmp:
             self._sock.settimeout(max(0.05, min(1.0, self._deadline - time.monotonic())))
             try:
                 chunk = self._sock.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError as exc:
                 self._connection_lost(exc)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+
 from app.model.sources.register_values import RegisterValues
 
 GROUP_CORE = "core"  # X0..X30, SP, PC, PSTATE, SP_ELx, ELR_ELx, SPSR banks, V0..V31

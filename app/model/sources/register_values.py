@@ -6,7 +6,7 @@ parallel ``ids``/``values`` tuples; this is the one place their lookups live.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 
 class RegisterValues:

@@ -18,12 +18,14 @@ Each check is a Step; ``collects_all`` says whether QEMU finishes the step befor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
+from app.model.compare.diff import DiffRow, Status
 from app.model.registers import regdb
 from app.model.registers.constness import constness
-from app.model.compare.diff import DiffRow, Status
+from app.model.registers.regid import format_id, qemu_key_from_kvm_id
+from app.model.rules.rule import Rule, tolerates
 from app.model.verdict.policy import Policy
 from app.model.verdict.reason import (
     ARRAY_LENGTH,
@@ -32,8 +34,6 @@ from app.model.verdict.reason import (
     Reason,
     stream_reason,
 )
-from app.model.registers.regid import format_id, qemu_key_from_kvm_id
-from app.model.rules.rule import Rule, tolerates
 
 # register id -> (rule that may tolerate it, True when the policy itself registered it)
 Tolerance = Callable[[int], "tuple[Rule | None, bool]"]

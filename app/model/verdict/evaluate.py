@@ -10,18 +10,18 @@ defaults to the release that wrote the destination stream; the choice and why ar
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from app.model.verdict.cpreg_load import RowVerdict, Step
 from app.model.compare.diff import diff
-from app.model.verdict.policy import Policy, default_policy, get_policy
-from app.model.verdict.reason import Reason
-from app.model.sources.register_set import RegisterSet
 from app.model.rules.rule import Rule, RuleType
 from app.model.rules.ruleset import RuleSet, apply_hidden
+from app.model.sources.register_set import RegisterSet
+from app.model.verdict.cpreg_load import RowVerdict, Step
+from app.model.verdict.policy import Policy, default_policy, get_policy
+from app.model.verdict.reason import Reason
 from app.model.verdict.stream_load import load_stream
 
-__all__ = ["Verdict", "RowVerdict", "evaluate", "resolve_policy"]
+__all__ = ["RowVerdict", "Verdict", "evaluate", "resolve_policy"]
 
 
 class Verdict:
@@ -37,8 +37,17 @@ class Verdict:
     a rule edit on 256 vCPUs should not pay for ~100,000 tuple entries nobody reads.
     """
 
-    __slots__ = ("accepted", "policy", "policy_reason", "rules", "builtin", "notes",
-                 "_trail", "_rows", "_lazy")
+    __slots__ = (
+        "_lazy",
+        "_rows",
+        "_trail",
+        "accepted",
+        "builtin",
+        "notes",
+        "policy",
+        "policy_reason",
+        "rules",
+    )
     _FIELDS = ("accepted", "policy", "policy_reason", "trail", "rows", "rules", "builtin",
                "notes")
 

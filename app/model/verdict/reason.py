@@ -48,7 +48,7 @@ class Reason:
     def is_cpreg(self) -> bool:
         return self.register is not None
 
-    def with_reached(self, reached: bool) -> "Reason":
+    def with_reached(self, reached: bool) -> Reason:
         if reached == self.reached:
             return self
         return Reason(self.vcpu, self.register, self.name, self.status, self.message,

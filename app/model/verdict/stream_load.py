@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.model.compare.diff import Diff
+from app.model.sources.register_set import DeviceInfo, RegisterSet
 from app.model.verdict.cpreg_load import (
     RowVerdict,
     Step,
@@ -20,7 +22,6 @@ from app.model.verdict.cpreg_load import (
     array_length_step,
     load_cpregs,
 )
-from app.model.compare.diff import Diff
 from app.model.verdict.policy import Policy
 from app.model.verdict.reason import (
     DEPRECATED_MACHINE,
@@ -32,7 +33,6 @@ from app.model.verdict.reason import (
     VCPU_NOT_IN_STREAM,
     stream_reason,
 )
-from app.model.sources.register_set import DeviceInfo, RegisterSet
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,15 @@ it from ``Verdict.trail``, so "blocking" and "tolerated" mean the same everywher
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
-from app.model.verdict.cpreg_load import RowVerdict
 from app.model.compare.diff import Diff, Status
+from app.model.rules.ruleset import RuleSet
+from app.model.verdict.cpreg_load import RowVerdict
+from app.model.verdict.evaluate import Verdict
 from app.model.verdict.qemu_log import qemu_log
 from app.model.verdict.reason import Reason
-from app.model.rules.ruleset import RuleSet
-from app.model.verdict.evaluate import Verdict
 
 RowKey = tuple[int, int]  # (vcpu, register id), how the GUI keys its rows
 

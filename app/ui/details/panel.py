@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from app.model.registers import regdb
 from app.model.compare.diff import Diff, DiffRow
+from app.model.registers import regdb
 from app.model.registers.regid import format_id
 from app.ui import theme
 from app.ui.details.bitstrip import BitStrip
-from app.ui.table.diff_model import hex64
 from app.ui.details.field_table import FieldRole, FieldTable
+from app.ui.table.diff_model import hex64
 
 
 def binary(value: int | None, bits: int) -> str:

@@ -13,8 +13,8 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from app.model.compare import bitmap
-from app.model.registers import regdb
 from app.model.compare.diff import DiffRow
+from app.model.registers import regdb
 from app.ui.overview.bitmap_plot import BitMapPlot, cell_colours, row_label
 from app.ui.overview.counts_plot import CountsPlot
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QWidget
 
-from app.model.registers import regdb
-from app.model.rules.edits import AddRule, RemoveRule, ReplaceRule, SetEnabled
 from app.model.compare.diff import DiffRow, Status
 from app.model.errors import RuleError
-from app.model.rules.rule import Rule, RuleType
+from app.model.registers import regdb
 from app.model.rules.draft import SENSIBLE, candidates, covered_fields, field_for
-from app.ui.table.annotations import rule_text
+from app.model.rules.edits import AddRule, RemoveRule, ReplaceRule, SetEnabled
+from app.model.rules.rule import Rule, RuleType
 from app.ui.rules.dialog import RuleDialog
+from app.ui.table.annotations import rule_text
 
 T = RuleType
 

@@ -14,18 +14,28 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QRegularExpressionValidator
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+)
 
-from app.model.registers import regdb
+from app.model.advice.rule_effect import rule_effect
 from app.model.compare.diff import DiffRow
 from app.model.errors import RuleError
+from app.model.registers import regdb
 from app.model.registers.fields import Field
-from app.model.rules.rule import Rule, RuleType
 from app.model.rules.draft import draft
-from app.model.advice.rule_effect import rule_effect
-from app.ui.table.diff_model import hex64
+from app.model.rules.rule import Rule, RuleType
 from app.ui.rules.field_view import RuleFieldView
+from app.ui.table.diff_model import hex64
 
 T = RuleType
 USES_MASK = {T.ONLY_SRC_TEST_VALUE, T.DIFF_IN_MASK, T.FIELD_LT, T.FIELD_GT}

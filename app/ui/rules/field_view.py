@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QVBoxLayout, QWidg
 
 from app.model.compare.diff import DiffRow
 from app.model.registers.regdb import RegInfo
-from app.model.rules.rule import Rule, RuleType
 from app.model.rules.draft import covered_fields
+from app.model.rules.rule import Rule, RuleType
 from app.ui.details.bitstrip import BitStrip
 
 T = RuleType

@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from app.model.rules import rulefile
 from app.model.errors import RuleError
+from app.model.rules import rulefile
 
 RULES_FILTER = "Rule files (*.toml);;QEMU C exports (*.c);;All files (*)"
 UNSAVED_BOX = "unsavedRulesBox"

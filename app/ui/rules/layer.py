@@ -18,15 +18,15 @@ from PySide6.QtWidgets import QPushButton
 from app.model.rules.edits import AddRules
 from app.model.verdict.policy import POLICIES, default_policy
 from app.model.verdict.summary import summarize
-from app.ui.table.annotations import live_notes, row_notes
-from app.ui.table.diff_model import RecordRole
-from app.ui.rules.export_dialog import ExportDialog
 from app.ui.rules.actions import RuleActions
+from app.ui.rules.export_dialog import ExportDialog
 from app.ui.rules.files import RuleFiles
-from app.ui.rules.undo import RuleEditor
 from app.ui.rules.panel import RulesPanel, select_register_row
 from app.ui.rules.suggest_dialog import SuggestDialog
+from app.ui.rules.undo import RuleEditor
 from app.ui.rules.verdict_banner import VerdictBanner
+from app.ui.table.annotations import live_notes, row_notes
+from app.ui.table.diff_model import RecordRole
 
 SUGGEST_KEYS = "Ctrl+Shift+G"  # Ctrl+Shift+S is Swap sides
 ADD_RULE_KEYS = "Ctrl+R"

@@ -10,11 +10,17 @@ as ONE undoable AddRules step.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+)
 
-from app.model.rules.rule import Rule
 from app.model.advice.suggest import Suggestion, suggest
+from app.model.rules.rule import Rule
 from app.model.verdict.evaluate import evaluate
 from app.ui.table.annotations import rule_text
 from app.ui.tasks import Runner

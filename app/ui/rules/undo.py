@@ -23,7 +23,7 @@ from app.ui.session.session import Session
 class RuleCommand(QUndoCommand):
     """One model command as a Qt undo step."""
 
-    def __init__(self, editor: "RuleEditor", command: Command):
+    def __init__(self, editor: RuleEditor, command: Command):
         super().__init__(command.text)
         self.editor = editor
         self.command = command

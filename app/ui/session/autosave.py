@@ -18,8 +18,8 @@ from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 
-from app.model.rules import rulefile
 from app.model import session_file
+from app.model.rules import rulefile
 from app.model.session_file import Snapshot, ViewFilters
 
 log = logging.getLogger(__name__)

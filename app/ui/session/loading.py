@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 
-from app.model.sources import readers as formats
 from app.model.compare.diff import diff
+from app.model.sources import readers as formats
 from app.ui.session.loader import LoadJob, LoadResult
 
 

@@ -16,11 +16,11 @@ import time
 
 from PySide6.QtWidgets import QMessageBox
 
-from app.model.rules import rulefile
 from app.model import session_file
 from app.model.errors import FormatError, RuleError
-from app.model.verdict.policy import get_policy
+from app.model.rules import rulefile
 from app.model.session_file import Snapshot
+from app.model.verdict.policy import get_policy
 
 log = logging.getLogger(__name__)
 RECOVERY_BOX_NAME = "recoveryBox"

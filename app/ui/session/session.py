@@ -13,21 +13,21 @@ Loading is asynchronous (see loader.py). A load that fails or is cancelled chang
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from app.model.sources import readers as formats
 from app.model.compare.diff import Diff, DiffRow
-from app.model.verdict.incremental.summary import LiveSummary
-from app.model.sources.register_set import ACCEL_UNKNOWN, RegisterSet
-from app.model.rules.ruleset import RuleSet
 from app.model.compare.state_diff import StateDiff, diff_state
+from app.model.rules.ruleset import RuleSet
+from app.model.sources import readers as formats
+from app.model.sources.register_set import ACCEL_UNKNOWN, RegisterSet
 from app.model.verdict.evaluate import Verdict
-from app.ui.table.diff_model import RowNote
+from app.model.verdict.incremental.summary import LiveSummary
 from app.ui.session.loader import LoadJob
 from app.ui.session.loading import SessionLoading
 from app.ui.session.verdict import SessionVerdict
+from app.ui.table.diff_model import RowNote
 from app.ui.tasks import Runner
 
 SIDES = ("src", "dst")

@@ -32,9 +32,9 @@ from __future__ import annotations
 import logging
 import os
 
-from app.model.verdict.incremental.summary import LiveSummary
-from app.model.verdict.incremental.live import LiveVerdict
 from app.model.rules.ruleset import RuleSet
+from app.model.verdict.incremental.live import LiveVerdict
+from app.model.verdict.incremental.summary import LiveSummary
 
 log = logging.getLogger(__name__)
 SYNC_ROWS = 5000  # below this many diff rows a verdict takes milliseconds: no worker

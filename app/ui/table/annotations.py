@@ -8,10 +8,10 @@ without a rule get none, so the Rule column stays quiet where nothing happens.
 
 from __future__ import annotations
 
+from app.model.rules.rule import Rule, RuleType
 from app.model.verdict.cpreg_load import RowVerdict
 from app.model.verdict.incremental.summary import LiveSummary
 from app.model.verdict.reason import Reason
-from app.model.rules.rule import Rule, RuleType
 from app.model.verdict.summary import Summary
 from app.ui.table.diff_model import RowNote
 

@@ -11,17 +11,17 @@ never decides either.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Mapping
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QFontDatabase
 
-from app.model.registers import regdb
 from app.model.compare.diff import Diff, DiffRow
-from app.model.sources.register_set import ACCEL_UNKNOWN
+from app.model.registers import regdb
 from app.model.registers.regid import format_id
+from app.model.sources.register_set import ACCEL_UNKNOWN
 from app.ui import theme
 from app.ui.table.base import HeaderedTableModel
 

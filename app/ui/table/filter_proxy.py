@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Signal
 
-from app.model.registers import regdb
 from app.model.compare.diff import Status
+from app.model.registers import regdb
 from app.model.registers.regid import format_id
 from app.ui.table.diff_model import DiffTableModel, SortRole
 from app.ui.theme import STYLES

@@ -14,8 +14,8 @@ from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app import __version__
-from app.model.registers import regdb
 from app.model.errors import FormatError
+from app.model.registers import regdb
 
 LOAD_ERROR_NAME = "loadErrorBox"
 

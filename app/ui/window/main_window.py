@@ -12,27 +12,34 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDockWidget, QMainWindow, QStackedWidget, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.ui.window.actions import Actions
 from app.ui.details.panel import DetailsPanel
+from app.ui.icons import app_icon
+from app.ui.overview.dock import install_overview
+from app.ui.rules.layer import install_rules
+from app.ui.session.session import Session
+from app.ui.settings import Settings
 from app.ui.table.diff_model import Column, DiffTableModel
 from app.ui.table.diff_view import DiffView
 from app.ui.table.filter_bar import FilterBar
 from app.ui.table.filter_proxy import DiffFilterProxy
-from app.ui.icons import app_icon
-from app.ui.window.legend import Legend
-from app.ui.overview.dock import install_overview
-from app.ui.rules.layer import install_rules
-from app.ui.window.progress import LoadProgress
-from app.ui.session.session import Session
-from app.ui.settings import Settings
-from app.ui.window.start_page import StartPage
 from app.ui.table.state_view import StatePage
-from app.ui.window.status_summary import Summary
+from app.ui.window.actions import Actions
 from app.ui.window.gestures import WindowGestures
+from app.ui.window.legend import Legend
+from app.ui.window.progress import LoadProgress
+from app.ui.window.start_page import StartPage
+from app.ui.window.status_summary import Summary
 from app.ui.window.wiring import WindowWiring
+
 
 class MainWindow(WindowWiring, WindowGestures, QMainWindow):
     """The window: builds the widgets; wiring and gestures come from the mixins."""

@@ -9,8 +9,8 @@ import os
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
 
-from app.model.registers import regdb
 from app.model.compare.diff import Diff
+from app.model.registers import regdb
 from app.model.sources.register_set import RegisterSet
 from app.ui import theme
 

@@ -10,11 +10,10 @@ file and None for every single-sided source (``load`` of a log gives its incomin
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from app.model.errors import FormatError, UnknownFormatError
-from app.model.sources.register_set import RegisterSet
 from app.model.sources.readers import (
     analyze,
     csvdump,
@@ -26,6 +25,7 @@ from app.model.sources.readers import (
     textdump,
 )
 from app.model.sources.readers.stream import migstream
+from app.model.sources.register_set import RegisterSet
 
 SNIFF_BYTES = 64 * 1024
 

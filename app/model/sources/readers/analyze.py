@@ -14,18 +14,18 @@ import os
 import re
 
 from app.model.errors import DumpError
+from app.model.sources.readers.textfile import (
+    json_object_head,
+    line_of,
+    parse_int,
+    read_json_object,
+)
 from app.model.sources.register_set import (
     ACCEL_UNKNOWN,
     Provenance,
     RegisterSet,
     VCpu,
     guess_accel,
-)
-from app.model.sources.readers.textfile import (
-    json_object_head,
-    line_of,
-    parse_int,
-    read_json_object,
 )
 
 FORMAT = "analyze-migration"

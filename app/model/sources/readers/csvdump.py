@@ -15,9 +15,8 @@ import io
 import os
 import re
 
-from app.model.registers import regid
 from app.model.errors import DumpError, FormatError
-from app.model.sources.register_set import Provenance, RegisterSet, guess_accel
+from app.model.registers import regid
 from app.model.sources.readers.textfile import (
     build_vcpus,
     first_significant,
@@ -25,6 +24,7 @@ from app.model.sources.readers.textfile import (
     parse_int,
     read_text,
 )
+from app.model.sources.register_set import Provenance, RegisterSet, guess_accel
 
 FORMAT = "csv-dump"
 _COLUMNS = {"vcpu": "vcpu", "cpu": "vcpu", "id": "id", "register": "id", "reg": "id",

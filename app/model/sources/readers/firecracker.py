@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import os
 
-from app.model.registers import regid
 from app.model.errors import DumpError
-from app.model.sources.register_set import ACCEL_KVM, Provenance, RegisterSet, VCpu
+from app.model.registers import regid
 from app.model.sources.readers.stream.migstream import MAX_CPREGS
 from app.model.sources.readers.textfile import json_object_head, line_of, read_json_object
+from app.model.sources.register_set import ACCEL_KVM, Provenance, RegisterSet, VCpu
 
 FORMAT = "firecracker-template"
 BITMAP_BITS = 128

@@ -17,10 +17,10 @@ import os
 import re
 from functools import lru_cache
 
-from app.model.registers import regdb, regid
 from app.model.errors import DumpError
-from app.model.sources.register_set import Provenance, RegisterSet, VCpu
+from app.model.registers import regdb, regid
 from app.model.sources.readers.textfile import head_text, read_text
+from app.model.sources.register_set import Provenance, RegisterSet, VCpu
 
 FORMAT = "gdb-registers"
 _LINE = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)\s+(?P<rest>\S.*)$")

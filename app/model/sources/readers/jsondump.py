@@ -16,9 +16,8 @@ from __future__ import annotations
 import os
 import re
 
-from app.model.registers import regid
 from app.model.errors import DumpError, FormatError
-from app.model.sources.register_set import ACCEL_UNKNOWN, Provenance, RegisterSet, guess_accel
+from app.model.registers import regid
 from app.model.sources.readers.textfile import (
     build_vcpus,
     head_text,
@@ -27,6 +26,7 @@ from app.model.sources.readers.textfile import (
     parse_int,
     read_text,
 )
+from app.model.sources.register_set import ACCEL_UNKNOWN, Provenance, RegisterSet, guess_accel
 
 FORMAT = "json-dump"
 _MAP_KEY = re.compile(r'^\s*\{\s*"(?:0x[0-9a-fA-F]+|[A-Za-z][\w]*)"\s*:\s*("|\d|null)')

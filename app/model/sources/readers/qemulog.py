@@ -21,6 +21,9 @@ import re
 from dataclasses import dataclass
 
 from app.model.errors import DumpError, FormatError
+from app.model.sources.readers import qemulog_messages as M
+from app.model.sources.readers.stream.migstream import MAX_VCPUS
+from app.model.sources.readers.textfile import build_vcpus, head_text, read_text
 from app.model.sources.register_set import (
     ACCEL_KVM,
     ACCEL_UNKNOWN,
@@ -28,9 +31,6 @@ from app.model.sources.register_set import (
     RegisterSet,
     guess_accel,
 )
-from app.model.sources.readers import qemulog_messages as M
-from app.model.sources.readers.stream.migstream import MAX_VCPUS
-from app.model.sources.readers.textfile import build_vcpus, head_text, read_text
 
 FORMAT = "qemu-log"
 V6_MAX_ANOMALIES = 10  # MAX_CPREG_VMSTATE_ANOMALIES: the v6 series prints at most this many
@@ -53,7 +53,7 @@ class LogPair:
 class _Block:
     """The anomalies QEMU printed while loading one vCPU (parser state, not a result)."""
 
-    __slots__ = ("src", "dst", "last", "vcpu", "counts")
+    __slots__ = ("counts", "dst", "last", "src", "vcpu")
 
     def __init__(self):
         self.src: dict[int, int | None] = {}

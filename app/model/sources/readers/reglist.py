@@ -18,11 +18,11 @@ import os
 import re
 from functools import lru_cache
 
-from app.model.registers import regdb, regid
 from app.model.errors import DumpError, FormatError
-from app.model.sources.register_set import ACCEL_KVM, ACCEL_TCG, Provenance, RegisterSet, VCpu
+from app.model.registers import regdb, regid
 from app.model.sources.readers.stream.migstream import MAX_CPREGS
 from app.model.sources.readers.textfile import head_text, read_text
+from app.model.sources.register_set import ACCEL_KVM, ACCEL_TCG, Provenance, RegisterSet, VCpu
 
 FORMAT = "kvm-reg-list"
 _ENTRY = re.compile(r"^(?P<expr>[^/].*?)\s*,\s*(?:/\*(?P<comment>.*?)\*/)?\s*$")

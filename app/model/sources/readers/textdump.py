@@ -13,9 +13,9 @@ import os
 import re
 
 from app.model.errors import DumpError, FormatError
-from app.model.sources.register_set import Provenance, RegisterSet, VCpu, guess_accel
 from app.model.sources.readers.stream.migstream import MAX_CPREGS, MAX_VCPUS
 from app.model.sources.readers.textfile import read_text
+from app.model.sources.register_set import Provenance, RegisterSet, VCpu, guess_accel
 
 FORMAT = "text-dump"
 _VCPU = re.compile(r"^\s*(?:\[\s*vcpu\s+(\d+)\s*\]|vcpu\s+(\d+)\s*:)\s*$", re.IGNORECASE)
@@ -40,7 +40,9 @@ def sniff(head: bytes) -> str | None:
 
 
 def read_text_dump(path: str, *, progress=None) -> RegisterSet:
-    from app.model.registers import regid  # imported lazily: the register database is only needed for names
+    from app.model.registers import (
+        regid,  # imported lazily: the register database is only needed for names
+    )
 
     path = os.fspath(path)
     lines = read_text(path).splitlines()  # size-capped, DumpError with offset if not UTF-8

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from app.model.errors import DumpError
-from app.model.sources.register_set import VCpu
 from app.model.sources.readers.stream.migstream import MAX_CPREGS, MAX_VCPUS
+from app.model.sources.register_set import VCpu
 
 MAX_TEXT_BYTES = 256 << 20  # far above any real dump; stops a wrong file from eating memory
 

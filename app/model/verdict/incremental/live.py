@@ -18,10 +18,14 @@ repaint only their rows (``rows_of``). The Verdict's trail and rows are built on
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Iterable
+from collections.abc import Iterable
 
-from app.model.verdict.cpreg_load import RowVerdict, array_length_step, judge_row, last_local_id
 from app.model.compare.diff import DiffRow, Status, diff
+from app.model.rules.rule import Rule, RuleType
+from app.model.rules.ruleset import RuleSet
+from app.model.sources.register_set import RegisterSet
+from app.model.verdict.cpreg_load import RowVerdict, array_length_step, judge_row, last_local_id
+from app.model.verdict.evaluate import Verdict, _as_ruleset, resolve_policy
 from app.model.verdict.incremental.snapshot import History
 from app.model.verdict.incremental.trail import (
     FixedStep,
@@ -31,11 +35,7 @@ from app.model.verdict.incremental.trail import (
 )
 from app.model.verdict.policy import Policy
 from app.model.verdict.reason import Reason
-from app.model.sources.register_set import RegisterSet
-from app.model.rules.rule import Rule, RuleType
-from app.model.rules.ruleset import RuleSet
 from app.model.verdict.stream_load import CpuSection, plan_stream, rows_by_vcpu
-from app.model.verdict.evaluate import Verdict, _as_ruleset, resolve_policy
 
 __all__ = ["LiveVerdict"]
 

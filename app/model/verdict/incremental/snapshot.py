@@ -51,7 +51,7 @@ class History:
 class Snapshot:
     """What a Verdict's lazy ``trail``/``rows``/``first_failure`` read (see verdict.py)."""
 
-    __slots__ = ("history", "gen", "steps", "hidden", "__weakref__")
+    __slots__ = ("__weakref__", "gen", "hidden", "history", "steps")
 
     def __init__(self, history: History, steps: list, hidden: bool):
         self.history, self.gen, self.steps, self.hidden = history, history.gen, steps, hidden

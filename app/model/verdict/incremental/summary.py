@@ -12,15 +12,14 @@ asks the LiveVerdict for a row on demand. Qt-free.
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
-from app.model.verdict.cpreg_load import RowVerdict
 from app.model.compare.diff import Status
+from app.model.rules.ruleset import RuleSet
+from app.model.verdict.cpreg_load import RowVerdict
 from app.model.verdict.incremental.live import LiveVerdict
 from app.model.verdict.qemu_log import qemu_log
-from app.model.rules.ruleset import RuleSet
 from app.model.verdict.summary import RowKey, Summary, summarize
-
 
 
 def _user_tolerated(rv: RowVerdict | None) -> int | None:
@@ -33,7 +32,7 @@ def _user_tolerated(rv: RowVerdict | None) -> int | None:
 class _Outcomes(Mapping):
     """``Summary.outcomes`` read from the LiveVerdict row by row (valid until its next update)."""
 
-    def __init__(self, owner: "LiveSummary", rules: RuleSet):
+    def __init__(self, owner: LiveSummary, rules: RuleSet):
         self._owner, self._rules, self._hidden = owner, rules, rules.hidden_ids()
 
     def __getitem__(self, key: RowKey) -> RowVerdict:

@@ -12,8 +12,8 @@ agree.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
-from typing import Iterable, Iterator, Sequence
 
 from app.model.verdict.cpreg_load import Step
 from app.model.verdict.reason import Reason
@@ -22,7 +22,7 @@ from app.model.verdict.reason import Reason
 class FixedStep:
     """A step whose reasons never change while rules are edited (a stream-level check)."""
 
-    __slots__ = ("reached", "unreached", "collects_all", "_first")
+    __slots__ = ("_first", "collects_all", "reached", "unreached")
 
     def __init__(self, step: Step):
         self.reached: Sequence[Reason] = step.reasons
@@ -43,7 +43,7 @@ class OrderedReasons:
     known without reading the trail.
     """
 
-    __slots__ = ("reached", "unreached", "collects_all", "_pos", "_blocking", "_counts")
+    __slots__ = ("_blocking", "_counts", "_pos", "collects_all", "reached", "unreached")
 
     def __init__(self, collects_all: bool, counts: dict | None = None):
         self._counts: dict = {} if counts is None else counts

@@ -24,9 +24,9 @@ also migrates as cpregs (they are in the cpreg arrays).
 
 from __future__ import annotations
 
-from app.model.sources.cpu_state import GROUP_CORE, StateGroup
 from app.model.registers.regid import CORE_VREGS_FIRST, core_reg, encode_sysreg
 from app.model.registers.state_ids import state_id
+from app.model.sources.cpu_state import GROUP_CORE, StateGroup
 from app.model.sources.readers.stream.vmfields import array, pick, scalar, sub
 
 SP_EL0, PC, PSTATE, SP_EL1, ELR_EL1, SPSR_EL1 = (core_reg(i) for i in (0x3E, 0x40, 0x42, 0x44,

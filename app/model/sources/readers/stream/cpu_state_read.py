@@ -10,6 +10,7 @@ needs, are already read, and this state is shown beside them only.
 
 from __future__ import annotations
 
+from app.model.errors import FormatError
 from app.model.sources.cpu_state import (
     GIC_V2,
     GIC_V3,
@@ -18,7 +19,6 @@ from app.model.sources.cpu_state import (
     VcpuPresence,
     VcpuState,
 )
-from app.model.errors import FormatError
 from app.model.sources.readers.stream import structs as S
 from app.model.sources.readers.stream.core_regs import core_group, powered_off
 from app.model.sources.readers.stream.cursor import Cursor

@@ -24,10 +24,10 @@ Names resolve to ids through app.model.state_ids (no register database needed to
 
 from __future__ import annotations
 
-from app.model.sources.cpu_state import GROUP_GIC, StateGroup
-from app.model.sources.register_set import ACCEL_TCG
 from app.model.registers.state_ids import state_id
+from app.model.sources.cpu_state import GROUP_GIC, StateGroup
 from app.model.sources.readers.stream.vmfields import array, pick, scalar, sub, unknown_keys
+from app.model.sources.register_set import ACCEL_TCG
 
 G0, G1, G1NS = 0, 1, 2
 S, NS = 0, 1

@@ -11,14 +11,6 @@ from __future__ import annotations
 import os
 
 from app.model.errors import FormatError, StreamError
-from app.model.sources.register_set import (
-    ACCEL_UNKNOWN,
-    DeviceInfo,
-    Provenance,
-    RegisterSet,
-    VCpu,
-    guess_accel,
-)
 from app.model.sources.readers.stream import structs as S
 from app.model.sources.readers.stream.configuration import read_configuration
 from app.model.sources.readers.stream.cpu_state_read import read_cpu_state
@@ -28,6 +20,14 @@ from app.model.sources.readers.stream.sections import Section, locate_from_vmdes
 from app.model.sources.readers.stream.vmdesc import locate_vmdesc, parse_vmdesc
 from app.model.sources.readers.stream.vmstate import decode_body
 from app.model.sources.readers.stream.writer import recognise_writer
+from app.model.sources.register_set import (
+    ACCEL_UNKNOWN,
+    DeviceInfo,
+    Provenance,
+    RegisterSet,
+    VCpu,
+    guess_accel,
+)
 
 FORMAT = "qemu-stream"
 MAX_VCPUS = 4096

@@ -64,7 +64,7 @@ def _check_header(cur: Cursor, pos: int, dev: DeviceDesc) -> Section | None:
     cur.byte("section record")
     try:
         head = cur.parse(S.SectionFullHeader, "section header")
-    except Exception:  # noqa: BLE001 - any failure simply means "not a header here"
+    except Exception:
         return None
     if head["idstr"] != dev.name or head["instance_id"] != dev.instance_id:
         return None

@@ -29,7 +29,7 @@ class FieldDesc:
     type: str
     size: int  # bytes per element
     array_len: int | None = None
-    struct: "StructDesc | None" = None
+    struct: StructDesc | None = None
     # QEMU describes an array of structs as one entry per element, each with its "index"
     # (arm_gicv3's per-CPU "cpu" array); None for every other field.
     index: int | None = None
@@ -46,7 +46,7 @@ class StructDesc:
     name: str
     version: int
     fields: tuple[FieldDesc, ...]
-    subsections: tuple["StructDesc", ...] = ()
+    subsections: tuple[StructDesc, ...] = ()
 
 
 @dataclass(frozen=True)

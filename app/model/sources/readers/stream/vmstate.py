@@ -88,4 +88,4 @@ def _expect_subsection(sub: StructDesc, data: bytes, offset: int, base: int) -> 
     return offset + len(header) + 4  # + u32 version_id
 
 
-__all__ = ["decode_body", "body_size"]
+__all__ = ["body_size", "decode_body"]
