@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything Cpreg Explorer needs on a fresh Debian machine, then run it.
 #   bash dev.sh demo    # GUI on the bundled real QEMU 7.2 -> 11.1 streams
-#   bash dev.sh test    # the whole test suite (what CI runs)
+#   bash dev.sh test    # ruff, mypy and the whole test suite (what CI runs)
 # Idempotent: reruns reuse .venv and skip packages that are already installed.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -31,13 +31,21 @@ python_env() {
         log "creating $VENV"
         "$py" -m venv "$VENV"
     fi
-    if ! "$VENV/bin/python" -c "import app, PySide6, pyqtgraph, construct, platformdirs, pytest, pytestqt, hypothesis" 2>/dev/null \
-       || [ pyproject.toml -nt "$VENV/.installed" ]; then
+    if ! "$VENV/bin/python" -c "import app, PySide6, pyqtgraph, construct, platformdirs, pytest, pytestqt, hypothesis, mypy, ruff" 2>/dev/null \
+       || [ pyproject.toml -nt "$VENV/.installed" ] || [ setup.py -nt "$VENV/.installed" ]; then
         log "installing the project and its test extra into $VENV"
         "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
         "$VENV/bin/python" -m pip install -q -e ".[test]"
         touch "$VENV/.installed"
     fi
+}
+
+lint() {
+    # Configuration in pyproject.toml; both must pass before the tests run.
+    log "ruff check app"
+    "$VENV/bin/ruff" check --quiet app
+    log "mypy app"
+    "$VENV/bin/mypy" --no-error-summary app
 }
 
 run_tests() {
@@ -60,7 +68,7 @@ cmd=${1:-}
 shift || true
 case "$cmd" in
     demo) system_packages; python_env; run_demo "$@" ;;
-    test) system_packages; python_env; run_tests "$@" ;;
+    test) system_packages; python_env; lint; run_tests "$@" ;;
     setup) system_packages; python_env ;;
     *) echo "usage: bash dev.sh demo|test|setup [args]" >&2; exit 2 ;;
 esac

@@ -7,6 +7,7 @@ so a checkout, an editable install and a wheel all resolve the same files.
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -36,3 +37,18 @@ def read_text(name: str) -> str:
 def read_json(name: str):
     """Parse a packaged JSON resource once per process (the register database is ~1 MB)."""
     return json.loads(read_text(name))
+
+
+DEMO_SOURCE = "demo/q72-cortex-a57-smp2.mig"
+DEMO_DESTINATION = "demo/q11-cortex-a57-smp2-virt-7.2.mig"
+
+
+def demo_paths(stack: ExitStack) -> tuple[str, str]:
+    """Real files for the bundled demo pair: QEMU 7.2's stream and what QEMU 11.1 saves.
+
+    ``stack`` keeps them alive: a zipped install extracts them to temporary files that last
+    as long as the stack.
+    """
+    source, destination = (str(stack.enter_context(resources.as_file(resource(name))))
+                           for name in (DEMO_SOURCE, DEMO_DESTINATION))
+    return source, destination

@@ -1,102 +1,33 @@
-"""What ``cpreg-explorer [SRC DST | LOG] [--rules FILE] [--demo]`` does without a command.
+"""Whether this machine can show the explorer window, and the function that opens it.
 
-Opens the explorer window when the GUI package is available and a display can be had;
-otherwise (and on headless CI) it prints the same diff the window would show, so the demo is
-useful everywhere.
+Knows nothing about command lines: app.cli.explore decides what to open and what to print
+when there is no window; the window package never imports this module.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from contextlib import ExitStack
-from importlib import resources
+from collections.abc import Callable
 
-DEMO_SOURCE = "demo/q72-cortex-a57-smp2.mig"
-DEMO_DESTINATION = "demo/q11-cortex-a57-smp2-virt-7.2.mig"
+WindowEntry = Callable[[list[str], "str | None"], int]
 
 
-def demo_paths(stack: ExitStack) -> tuple[str, str]:
-    """Real files for the bundled demo pair (extracted if the package is zipped)."""
-    from app.assets import resource
-
-    return tuple(str(stack.enter_context(resources.as_file(resource(name))))
-                 for name in (DEMO_SOURCE, DEMO_DESTINATION))
-
-
-def launch(args) -> int:
-    with ExitStack() as stack:
-        sources = list(args.sources)
-        if args.demo:
-            if sources:
-                print("cpreg-explorer: error: --demo opens the bundled pair; give no files",
-                      file=sys.stderr)
-                return 2
-            sources = list(demo_paths(stack))
-        problem = _check_sources(sources)
-        if problem:
-            print(f"cpreg-explorer: error: {problem}", file=sys.stderr)
-            return 2
-        gui = _gui_entry()
-        if gui is not None:
-            return gui(sources, args.rules)
-        if not sources:
-            print("cpreg-explorer: the explorer window is not available here; try "
-                  "'cpreg-explorer --demo' or 'cpreg-explorer diff SRC DST'", file=sys.stderr)
-            return 2
-        return _print_diff(sources)
-
-
-def _check_sources(sources: list[str]) -> str | None:
-    """Why ``sources`` cannot be opened (None when they can): two sources, none, or one file
-    that names both sides (a QEMU destination log)."""
-    if len(sources) in (0, 2):
-        return None
-    if len(sources) > 2:
-        return "give two sources (SRC DST), one QEMU log, or none"
-    from app.model.errors import FormatError
-    from app.model.sources.readers import describes_both_sides
-
-    try:
-        if describes_both_sides(sources[0]):
-            return None
-    except FormatError as exc:
-        return str(exc)
-    return (f"{sources[0]} describes one side only: give two sources (SRC DST); a QEMU "
-            "destination log alone also works")
-
-
-def _gui_entry():
-    if not _display_available():
+def gui_entry() -> WindowEntry | None:
+    """``app.ui.app.run`` when a window can be shown here, else None (no display, or the
+    GUI libraries are not installed)."""
+    if not display_available():
         return None
     try:
-        from app.ui.app import run  # type: ignore[attr-defined]
+        from app.ui.app import run
     except ImportError:
         return None
     return run
 
 
-def _display_available() -> bool:
+def display_available() -> bool:
     """False on a Linux box with no X11/Wayland display and no Qt platform chosen: Qt would
-    abort there ("could not connect to display"), so print the diff instead."""
-    import os
-
+    abort there ("could not connect to display"), so the caller prints the diff instead."""
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def _print_diff(sources: list[str]) -> int:
-    """What ``cpreg-explorer diff`` and then ``check`` print for the pair (the window's table
-    and verdict banner, as text); their own parsers supply every option's default, so options
-    added to those commands later need nothing here. Exit code: the diff's."""
-    from app.cli import build_parser
-
-    args = build_parser().parse_args(["diff", "--", *sources])
-    code = args.handler(args)
-    if code == 0 and len(sources) == 2:
-        import sys
-
-        sys.stdout.write("\n")
-        check = build_parser().parse_args(["check", "--", *sources])
-        check.handler(check)
-    return code

@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from app.cli import capture as cli_capture
-from app.cli.capture import add_capture_parser, kvm_problem
+from app.cli.capture import kvm_problem
+from app.cli.parser import add_capture_parser
 from app.model.sources.readers import load
 
 QEMU = "qemu-system-aarch64"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from app.model import exporters
 from app.model.rules import rulefile
 from app.model.errors import RuleError
-from app.model.exporters import comment
+from app.model.rules import c_syntax as comment
 from app.model.exporters.result import Exporter, ExportResult
 from app.model.rules.qemu_c_import import load_qemu_c, parse_qemu_c
 from app.model.rules.rule import Rule, RuleType

@@ -17,9 +17,9 @@ from app.model.registers.regid import (
     fw_feat_bmap_reg,
     fw_reg,
     kvm_id_from_qemu_key,
-    parse_register,
     qemu_key_from_kvm_id,
 )
+from app.model.registers.regdb import parse_register
 from app.model.sources.register_set import ACCEL_KVM, ACCEL_TCG, ACCEL_UNKNOWN
 from testdata import SHARED
 

@@ -1,7 +1,7 @@
 """``cpreg-explorer capture``: this host's register set in one command.
 
 Runs the locally installed ``qemu-system-aarch64`` paused (``-S``), saves its migration
-stream to ``-o FILE`` (app.model.capture) and reads it back, so the file is known to load.
+stream to ``-o FILE`` (app.model.sources.capture) and reads it back, so the file is known to load.
 TCG CPU models work on any host; ``--cpu host`` (which implies ``--accel kvm``) and every KVM
 capture need an arm64 host with /dev/kvm, which is checked first so the user gets that
 sentence rather than QEMU's. Every failure is one line on stderr and exit code 2.
@@ -9,35 +9,15 @@ sentence rather than QEMU's. Every failure is one line on stderr and exit code 2
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import shutil
 import sys
 
 from app.model.sources.capture import CaptureError, capture_stream
+from app.model.sources.readers import load
 
-QEMU = "qemu-system-aarch64"
 ARM64_MACHINES = ("aarch64", "arm64")
-
-
-def add_capture_parser(subparsers) -> argparse.ArgumentParser:
-    """Add ``capture`` to the CLI's subparsers; its handler is ``args.handler``."""
-    cap = subparsers.add_parser(
-        "capture", help="save this host's register set: a paused QEMU's migration stream")
-    cap.add_argument("-o", "--output", required=True, metavar="FILE",
-                     help="where to write the migration stream")
-    cap.add_argument("--cpu", default="cortex-a57",
-                     help="QEMU CPU model, or 'host' (KVM on an arm64 host); default cortex-a57")
-    cap.add_argument("--accel", choices=("tcg", "kvm"), default=None,
-                     help="accelerator (default: kvm for --cpu host, else tcg)")
-    cap.add_argument("--smp", type=int, default=1, metavar="N", help="vCPUs (default 1)")
-    cap.add_argument("--machine", default="virt", help="machine type (default virt)")
-    cap.add_argument("--qemu", default=QEMU, metavar="BINARY",
-                     help=f"QEMU binary to run (default {QEMU} from PATH)")
-    cap.add_argument("--timeout", type=float, default=60, metavar="SECONDS")
-    cap.set_defaults(handler=cmd_capture)
-    return cap
 
 
 def _fail(message: str) -> int:
@@ -76,9 +56,7 @@ def cmd_capture(args) -> int:
                                 smp=args.smp, qemu_binary=args.qemu, timeout=args.timeout)
     except CaptureError as exc:
         return _fail(" ".join(str(exc).split()) or "QEMU failed")
-    from app.model.sources.readers import load
-
-    regs = load(result.output_path)
+    regs = load(str(result.output_path))
     counts = "/".join(str(n) for n in sorted({len(c) for c in regs.vcpus}))
     print(f"saved {result.output_path}: QEMU {result.qemu_version}, {accel}, cpu {args.cpu}, "
           f"{len(regs.vcpus)} vCPU(s), {counts} cpregs each, machine {regs.provenance.machine}")

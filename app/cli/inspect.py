@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import sys
 
-from app.cli import print_json
 from app.cli import state as cli_state
+from app.cli.output import print_json
 from app.cli.progress import load_with_progress as load
-from app.model.compare.diff import Diff, Status, diff
-from app.model.compare.state_diff import diff_state
 from app.model.errors import FormatError
-from app.model.registers import regdb, regid
-from app.model.reports.diff_report import diff_json, hex_or_none, show_json
-from app.model.reports.state_report import add_diff_state, add_show_state
+from app.model.reports.diff_report import show_json
+from app.model.reports.state_report import add_show_state
 from app.model.sources.register_set import RegisterSet
 
 
-def _vcpu_filter(text: str, regs: RegisterSet | None = None) -> int | None:
+def vcpu_filter(text: str, regs: RegisterSet | None = None) -> int | None:
     if text == "all":
         return None
     try:
@@ -33,7 +30,7 @@ def _vcpu_filter(text: str, regs: RegisterSet | None = None) -> int | None:
     return index
 
 
-def _describe(label: str, regs: RegisterSet) -> str:
+def describe_source(label: str, regs: RegisterSet) -> str:
     p = regs.provenance
     counts = sorted({len(c) for c in regs.vcpus})
     per = "/".join(str(n) for n in counts)
@@ -43,7 +40,7 @@ def _describe(label: str, regs: RegisterSet) -> str:
 
 def cmd_show(args) -> int:
     regs = load(args.file)
-    only = _vcpu_filter(args.vcpu, regs)
+    only = vcpu_filter(args.vcpu, regs)
     data = show_json(regs)
     if only is not None:
         data["vcpus"] = [c for c in data["vcpus"] if c["vcpu"] == only]
@@ -52,7 +49,7 @@ def cmd_show(args) -> int:
         print_json(add_show_state(data, regs, only) if state else data)
         return 0
     out = sys.stdout
-    out.write(_describe("source", regs) + "\n")
+    out.write(describe_source("source", regs) + "\n")
     for cpu in data["vcpus"]:
         out.write(f"\nvCPU {cpu['vcpu']}: {len(cpu['registers'])} registers\n")
         for reg in cpu["registers"]:
@@ -63,19 +60,6 @@ def cmd_show(args) -> int:
     if state:
         cli_state.write_show_summary(out, regs, only)
     return 0
-
-
-def selected_rows(rows, args, only: int | None, accel: str):
-    """The rows ``diff`` prints (cpreg or CPU-state rows): --vcpu, --all and --hide-state."""
-    for row in rows:
-        if only is not None and row.vcpu != only:
-            continue
-        if not args.all and row.status is Status.MATCH:
-            continue
-        if (args.hide_state and row.status is Status.VALUE_MISMATCH
-                and regdb.lookup(row.id, accel).cls in regdb.GUEST_STATE_CLASSES):
-            continue
-        yield row
 
 
 def load_sides(src_path: str, dst_path: str | None) -> tuple[RegisterSet, RegisterSet]:
@@ -89,52 +73,6 @@ def load_sides(src_path: str, dst_path: str | None) -> tuple[RegisterSet, Regist
         raise FormatError("this source describes one side only: give SRC and DST",
                           path=src_path)
     return pair
-
-
-def cmd_diff(args) -> int:
-    src, dst = load_sides(args.src, args.dst)
-    result = diff(src, dst)
-    accel = src.accel if src.accel != "unknown" else dst.accel
-    only = _vcpu_filter(args.vcpu)
-    rows = list(selected_rows(result.rows, args, only, accel))
-    state = None if args.no_state_groups else diff_state(src, dst)
-    state_rows = [] if state is None else list(selected_rows(state.rows, args, only, accel))
-    if args.json:
-        data = diff_json(src, dst, result, rows)
-        print_json(data if state is None else add_diff_state(data, state, state_rows, accel))
-        return 0
-    write_diff_text(sys.stdout, src, dst, result, rows, accel)
-    if state is not None:
-        cli_state.write_diff_state(sys.stdout, state, state_rows, accel)
-    return 0
-
-
-def write_diff_text(out, src, dst, result: Diff, rows, accel: str) -> None:
-    out.write(_describe("source (incoming)", src) + "\n")
-    out.write(_describe("destination (local)", dst) + "\n")
-    notes = dict.fromkeys(n for side in (src, dst) for n in side.provenance.notes)
-    for note in notes:
-        out.write(f"note: {note}\n")
-    if result.src_vcpus != result.dst_vcpus:
-        out.write(f"vCPUs differ: the source has {result.src_vcpus}, the destination "
-                  f"{result.dst_vcpus}\n")
-    counts = result.counts()
-    summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "none"
-    out.write(f"rows: {summary}\n\n")
-    out.write(f"{'vcpu':>4}  {'status':<15} {'name':<24} {'id':<18} {'class':<9} "
-              f"{'source':<18} {'destination':<18}\n")
-    for row in rows:
-        info = regdb.lookup(row.id, accel)
-        status = row.status.value
-        if row.status is Status.VALUE_MISMATCH and info.cls in regdb.GUEST_STATE_CLASSES:
-            status += "*"
-        out.write(f"{row.vcpu:>4}  {status:<15} {info.name:<24} {regid.format_id(row.id):<18} "
-                  f"{info.cls:<9} {hex_or_none(row.src) or '-':<18} "
-                  f"{hex_or_none(row.dst) or '-':<18}\n")
-    if any(r.status is Status.VALUE_MISMATCH
-           and regdb.lookup(r.id, accel).cls in regdb.GUEST_STATE_CLASSES for r in rows):
-        out.write("\n* guest state: values legitimately differ between VMs; not a migration "
-                  "problem (--hide-state hides them)\n")
 
 
 def cmd_decode(args) -> int:

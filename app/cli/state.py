@@ -6,11 +6,16 @@ cpreg verdict; ``--no-state-groups`` leaves it out.
 
 from __future__ import annotations
 
-from app.model.compare.state_diff import StateDiff
+from typing import TYPE_CHECKING
+
 from app.model.registers import regdb, regid
 from app.model.reports.diff_report import hex_or_none
-from app.model.sources.cpu_state import CpuState, VcpuState
-from app.model.sources.register_set import RegisterSet
+
+if TYPE_CHECKING:
+    from app.model.compare.state_diff import StateDiff
+    from app.model.sources.cpu_state import CpuState, VcpuState
+    from app.model.sources.register_set import RegisterSet
+
 
 HEADING = "CPU state outside the cpreg arrays (does not affect the cpreg verdict)"
 
@@ -37,7 +42,8 @@ def write_show_summary(out, regs: RegisterSet, only: int | None) -> None:
     if not state.vcpus and not state.notes:
         out.write("none: this source is not a migration stream\n")
         return
-    gic = {"gicv3": "GICv3 (arm_gicv3)", "gicv2": "GICv2 (arm_gic)"}.get(state.gic, "no GIC")
+    gic = {"gicv3": "GICv3 (arm_gicv3)", "gicv2": "GICv2 (arm_gic)"}.get(state.gic or "",
+                                                                         "no GIC")
     possible = f", {state.possible_vcpus} possible vCPUs" if state.possible_vcpus else ""
     enabled = ", ".join(map(str, state.enabled())) or "none"
     out.write(f"{gic}{possible}; enabled vCPUs: {enabled}\n")

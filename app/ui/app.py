@@ -26,13 +26,17 @@ log = logging.getLogger(__name__)
 
 
 def ensure_app() -> QApplication:
-    app = QApplication.instance()
-    if app is None:
+    existing = QApplication.instance()
+    if existing is None:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("cpreg-explorer")
         app.setApplicationDisplayName("Cpreg Explorer")
         # Matches StartupWMClass in the .desktop file, so docks/taskbars group the window.
         app.setDesktopFileName("cpreg-explorer")
+    elif isinstance(existing, QApplication):
+        app = existing
+    else:
+        raise RuntimeError("a QCoreApplication exists: the window needs a QApplication")
     scheme = os.environ.get("CPREG_COLOR_SCHEME", "").lower()
     if scheme in ("dark", "light"):
         theme.force_scheme(scheme)
@@ -46,8 +50,9 @@ def run(sources: list[str], rules_path: str | None = None) -> int:
     both sides); the exit code."""
     logging.basicConfig(level=logging.INFO, format="cpreg-explorer: %(message)s")
     window = start(sources, rules_path)  # keep a reference: the window lives while it runs
-    code = QApplication.instance().exec()
-    window.crash_guard.uninstall()
+    code = QApplication.exec()
+    if window.crash_guard is not None:
+        window.crash_guard.uninstall()
     return code
 
 
@@ -56,8 +61,8 @@ def start(sources: list[str], rules_path: str | None = None) -> MainWindow:
     session a crash left behind; ``run`` then enters the event loop (scripts may instead)."""
     ensure_app()
     window = MainWindow()
-    window.autosaver = Autosaver(window)
-    window.crash_guard = CrashGuard(lambda: window, window.autosaver.save_now)
+    window.autosaver = autosaver = Autosaver(window)
+    window.crash_guard = CrashGuard(lambda: window, autosaver.save_now)
     window.crash_guard.install()
     shot = os.environ.get("CPREG_SCREENSHOT")
     if shot:
@@ -70,7 +75,7 @@ def start(sources: list[str], rules_path: str | None = None) -> MainWindow:
     if rules_path:  # --rules FILE: applied now; a bad file is reported in a box, not fatal
         window.rules_layer.files.open_path(rules_path)
     # A screenshot run is unattended: it must not stop at a question.
-    if not shot and offer_recovery(window, window.autosaver, cli_sources=sources):
+    if not shot and offer_recovery(window, autosaver, cli_sources=sources):
         return window
     if len(sources) == 2:
         window.open_pair(sources[0], sources[1])

@@ -24,16 +24,18 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.model.registers import regdb
+from app.ui.rules.dialog import RuleDialog
 from app.ui.table.diff_model import RecordRole
+from app.ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 SETTLE_MS = 400  # let layout, docks and the first paint finish before grabbing
 
 
-def capture_when_ready(window, path: str, select_status: str | None = None,
+def capture_when_ready(window: MainWindow, path: str, select_status: str | None = None,
                        rule_type: str | None = None, *, state_tab: bool = False) -> None:
     session = window.session
 
@@ -49,29 +51,33 @@ def capture_when_ready(window, path: str, select_status: str | None = None,
             _select(window, select_status, state_tab)
         target = _rule_dialog(window, rule_type) if rule_type else window
         if target is None:
-            QApplication.instance().exit(2)
+            QApplication.exit(2)
             return
         QTimer.singleShot(SETTLE_MS, lambda: grab(target))
 
-    def grab(target=window) -> None:
+    def grab(target: QWidget = window) -> None:
         target.repaint()
         ok = target.grab().save(path, "PNG")
         if not ok:
             log.error("could not write the screenshot to %s", path)
-        QApplication.instance().exit(0 if ok else 1)
+        QApplication.exit(0 if ok else 1)
 
     def failed(exc) -> None:
         log.error("screenshot: loading failed: %s", exc)
-        QApplication.instance().exit(2)
+        QApplication.exit(2)
+
+    def grab_start_page() -> None:
+        if not (session.busy or session.diff):  # unless a load began meanwhile
+            grab()
 
     session.diffChanged.connect(diff_ready)
     session.loadFailed.connect(failed)
     if session.diff is None and not session.src and not session.dst:
         # The start page: nothing to load, so grab once the window is shown.
-        QTimer.singleShot(SETTLE_MS, lambda: session.busy or session.diff or grab())
+        QTimer.singleShot(SETTLE_MS, grab_start_page)
 
 
-def _select(window, wanted: str, state_tab: bool = False) -> None:
+def _select(window: MainWindow, wanted: str, state_tab: bool = False) -> None:
     """Select the first visible row whose status or register name is ``wanted`` and whose
     register has bitfields (in the CPU state tab with ``state_tab``)."""
     view = window.state_page.view if state_tab else window.view
@@ -85,7 +91,7 @@ def _select(window, wanted: str, state_tab: bool = False) -> None:
     log.warning("screenshot: no visible row %s with fields to select", wanted)
 
 
-def _rule_dialog(window, rule_type: str):
+def _rule_dialog(window: MainWindow, rule_type: str) -> RuleDialog | None:
     """The rule dialog for the selected row with the drafted rule of ``rule_type`` (the
     narrowest mask when there are several), or None (logged) when the row offers none."""
     actions, row = window.rules_layer.actions, window.session.selected

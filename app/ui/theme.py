@@ -119,6 +119,13 @@ def row_background(key: str) -> QColor | None:
     return QColor(tint) if tint else None
 
 
+def css_background(key: str) -> str:
+    """The row tint of ``key`` for a style sheet ("transparent" when it has none); read it
+    each time a sheet is set: it follows the colour scheme."""
+    tint = row_background(key)
+    return tint.name() if tint is not None else "transparent"
+
+
 def accent(key: str) -> QColor:
     return QColor(STYLES[key].accent)
 

@@ -33,7 +33,7 @@ def test_demo_window_screenshot_under_xvfb(tmp_path):
 
 
 def test_gui_entry_is_the_window():
-    from app import launcher
+    from app.cli import explore as launcher
     from app.ui.app import run
 
     assert launcher._gui_entry() is run  # QT_QPA_PLATFORM is set by the test conftest

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from app import launcher
+from app.cli import explore as launcher
 from app.model.sources.readers import load_pair
 from PySide6.QtWidgets import QFileDialog
 from app.ui.session.autosave import Autosaver

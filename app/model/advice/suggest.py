@@ -114,16 +114,18 @@ def _judge(name: str, f: Field, s: int, d: int) -> tuple[str, str]:
 
 
 def _value_rule(reg_id: int, name: str, rows: list[DiffRow],
-                accel: str) -> tuple[Rule | None, Refusal | None]:
+                accel: str) -> tuple[Rule, None] | tuple[None, Refusal]:
+    """A diff-in-mask rule for blocking value mismatches (both values known), or why not."""
+    values = {(r.src, r.dst) for r in rows if r.src is not None and r.dst is not None}
     bits = 0
-    for row in rows:
-        bits |= row.src ^ row.dst
+    for src, dst in values:
+        bits |= src ^ dst
     fields = _differing_fields(regdb.fields_of(reg_id, accel), bits)
     mask = bits
     cautions: list[str] = []
     for f in fields:
         mask |= f.mask
-        for s, d in sorted({(f.extract(r.src), f.extract(r.dst)) for r in rows}):
+        for s, d in sorted({(f.extract(src), f.extract(dst)) for src, dst in values}):
             verdict, why = _judge(name, f, s, d)
             if verdict == "refuse":
                 return None, Refusal(reg_id, name, why)
@@ -131,8 +133,7 @@ def _value_rule(reg_id: int, name: str, rows: list[DiffRow],
                 cautions.append(why)
     where = (", ".join(f"{f.name} [{f.msb}:{f.lsb}]" for f in fields) if fields
              else f"bits {bits:#x}")
-    seen = "; ".join(f"{s:#x} incoming vs {d:#x} here"
-                     for s, d in sorted({(r.src, r.dst) for r in rows}))
+    seen = "; ".join(f"{s:#x} incoming vs {d:#x} here" for s, d in sorted(values))
     reason = f"{name} is constant on the destination and differs only in {where} ({seen})"
     if cautions:
         reason += ". Caution: " + "; ".join(cautions)
@@ -159,7 +160,7 @@ def suggest(src: RegisterSet, dst: RegisterSet, policy: Policy | str | None = No
         rule, refusal = _value_rule(reg_id, name, rows, accel)
         if rule is not None:
             proposed.append(rule)
-        else:
+        elif refusal is not None:
             refused.append(refusal)
     if bounded:  # registers QEMU never examines still lengthen the array: widen by them
         short = _array_excess(src, dst, given) - sum(

@@ -58,7 +58,8 @@ def build(rows: Iterable[DiffRow], width_of: Callable[[int], int] = lambda _id: 
                  and r.src is not None and r.dst is not None)
     if not kept:
         return BitMap((), np.zeros((0, 64), dtype=np.uint8))
-    src, dst = _bits([r.src for r in kept]), _bits([r.dst for r in kept])
+    # ``or 0`` only tells the type checker what ``kept`` guarantees: both values are known.
+    src, dst = _bits([r.src or 0 for r in kept]), _bits([r.dst or 0 for r in kept])
     codes = np.where(src == dst, np.where(src == 1, BOTH_SET, BOTH_CLEAR),
                      np.where(src == 1, SRC_ONLY, DST_ONLY)).astype(np.uint8)
     widths = np.array([width_of(r.id) for r in kept]).reshape(-1, 1)
@@ -79,8 +80,9 @@ def describe(bitmap: BitMap, row: int, bit: int, name: str, fields: Iterable[Fie
     code = bitmap.code(row, bit)
     if code == OUTSIDE:
         return f"{name} (vCPU {rec.vcpu}) bit {bit}: {MEANING[OUTSIDE]}"
-    return (f"{name} (vCPU {rec.vcpu}) bit {bit}, field {where}: source {rec.src >> bit & 1}, "
-            f"destination {rec.dst >> bit & 1} — {MEANING[code]}")
+    src, dst = rec.src or 0, rec.dst or 0  # a BitMap keeps only rows with both values
+    return (f"{name} (vCPU {rec.vcpu}) bit {bit}, field {where}: source {src >> bit & 1}, "
+            f"destination {dst >> bit & 1} — {MEANING[code]}")
 
 
 def vcpu_counts(items: Iterable[tuple[int, str]], keys=ANOMALIES

@@ -13,7 +13,9 @@ from enum import Enum
 from app.model.sources.register_set import RegisterSet, VCpu
 
 
-class Status(str, Enum):
+# (str, Enum), not StrEnum: str() and f-strings of a member print "Status.X" and callers may
+# rely on it; StrEnum would print the value.
+class Status(str, Enum):  # noqa: UP042
     MATCH = "match"
     VALUE_MISMATCH = "value-mismatch"
     MISSING = "missing"  # expected by the destination, not in the incoming stream

@@ -1,11 +1,11 @@
 """StateDiff: source vs destination for the CPU state outside the cpreg arrays.
 
-Separate from diff.Diff on purpose: the verdict (verdict.py) reads only Diff, so nothing here
-can change whether a cpreg list loads. Register groups are merged with diff.merge_vcpu, so
-their rows are ordinary DiffRows (same statuses, same shape as the cpreg rows). vCPU
-enablement is compared index by index and each difference is spelled out as what QEMU does
-on the destination (seed 004: a destination vCPU enabled where the incoming GICv3 state says
-"inaccessible" is disabled to match; a vCPU the destination lacks stops the load).
+Separate from diff.Diff on purpose: the verdict (verdict/evaluate.py) reads only Diff, so
+nothing here can change whether a cpreg list loads. Register groups are merged with
+diff.merge_vcpu, so their rows are ordinary DiffRows (same statuses, same shape as the cpreg
+rows). vCPU enablement is compared index by index and each difference is spelled out as what
+QEMU does on the destination (seed 004: a destination vCPU enabled where the incoming GICv3
+state says "inaccessible" is disabled to match; a vCPU the destination lacks stops the load).
 """
 
 from __future__ import annotations

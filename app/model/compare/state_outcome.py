@@ -23,7 +23,7 @@ _GIC_SECTION = {GIC_V3: "arm_gicv3", GIC_V2: "arm_gic"}
 def presence_outcome(index: int, s: VcpuPresence | None, d: VcpuPresence | None) -> str:
     """One sentence: how vCPU ``index`` fares when the source ``s`` loads into ``d``."""
     s_on, d_on = s is not None and s.enabled, d is not None and d.enabled
-    if s_on and d_on:
+    if s is not None and d is not None and s_on and d_on:
         text = "enabled on both: the incoming cpu section loads into this vCPU"
         if None not in (s.powered_off, d.powered_off) and s.powered_off != d.powered_off:
             text += (f"; power state differs (source {_power(s)}, destination {_power(d)}): "

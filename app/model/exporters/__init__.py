@@ -1,4 +1,5 @@
-"""Export a RuleSet to the formats engineers paste into QEMU, scripts or reviews.
+"""Export a RuleSet to the formats engineers paste into QEMU, scripts or reviews (layer 8,
+above reports; only session_file sits higher).
 
 ``export(ruleset, fmt)`` returns an ExportResult: the text, the rules the format could not
 express (each also written as a comment in the text) and notes. Formats: toml, json, qemu-c,

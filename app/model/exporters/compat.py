@@ -10,8 +10,8 @@ Disabled rules are written commented out (``// disabled: ``).
 
 from __future__ import annotations
 
-from app.model.exporters.comment import escape
 from app.model.exporters.result import Exporter, ExportResult, Unexpressible
+from app.model.rules.c_syntax import escape
 from app.model.rules.rule import Rule, RuleType
 from app.model.rules.ruleset import RuleSet
 

@@ -44,7 +44,7 @@ def render(ruleset: RuleSet, *, src: RegisterSet, dst: RegisterSet, verdict) -> 
         out.append("")
     log = qemu_log(verdict)
     if log:
-        out += ["### What the destination QEMU prints", "", "```"] + list(log) + ["```", ""]
+        out += ["### What the destination QEMU prints", "", "```", *log, "```", ""]
     counts: dict[str, int] = {}
     for rv in verdict.rows:
         counts[rv.row.status.value] = counts.get(rv.row.status.value, 0) + 1

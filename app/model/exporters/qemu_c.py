@@ -14,13 +14,11 @@ value tolerances are exported but flagged in a note.
 
 from __future__ import annotations
 
-from app.model.exporters.comment import escape
 from app.model.exporters.result import Exporter, ExportResult, Unexpressible
+from app.model.rules.c_syntax import CALL, DISABLED, escape
 from app.model.rules.rule import Rule, RuleType
 from app.model.rules.ruleset import RuleSet
 
-CALL = "arm_register_cpreg_mig_tolerance"
-DISABLED = "// disabled: "
 HEADER = (f"/* QEMU cpreg migration tolerances ({CALL}, v10 series), "
           "written by Cpreg Explorer */")
 VALUE_TOLERANCES = (RuleType.DIFF_IN_MASK, RuleType.FIELD_LT, RuleType.FIELD_GT)

@@ -16,9 +16,9 @@ Rules of other types, and disabled rules, are skipped with a comment and an Unex
 
 from __future__ import annotations
 
-from app.model.exporters.comment import escape
 from app.model.exporters.result import Exporter, ExportResult, Unexpressible
 from app.model.registers.regid import format_id
+from app.model.rules.c_syntax import escape
 from app.model.rules.rule import RuleType
 from app.model.rules.ruleset import RuleSet
 

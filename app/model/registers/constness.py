@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from app import assets
 from app.model.registers import regdb
-from app.model.sources.register_set import ACCEL_KVM
+from app.model.registers.accel import ACCEL_KVM
 
 RESOURCE = "qemu-facts.json"
 CONSTANT_KINDS = ("const", "write-ignored")
@@ -53,7 +53,7 @@ def constness(reg_id: int, accel: str) -> Constness:
             return Constness(True, "identification register: KVM refuses to set a value "
                                    "other than the host's (KVM_SET_ONE_REG fails)")
         return Constness(False, f"{info.cls} register: KVM takes the migrated value")
-    kind = facts()["qemu72_tcg"].get("0x%016x" % reg_id)
+    kind = facts()["qemu72_tcg"].get(f"0x{reg_id:016x}")
     if kind in CONSTANT_KINDS:
         how = ("ARM_CP_CONST" if kind == "const"
                else "its value is computed and writes are ignored")

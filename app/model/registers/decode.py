@@ -1,6 +1,6 @@
 """Everything about one register as plain data: what ``cpreg-explorer decode`` prints.
 
-Takes what a user typed (any spelling regid.parse_register accepts) and optionally a value, and
+Takes what a user typed (any spelling regdb.parse_register accepts) and optionally a value, and
 returns name, id, encoding, class, aliases and — with a value — every field with its meaning.
 """
 
@@ -22,7 +22,7 @@ def parse_value(text: str) -> int:
 
 
 def decode_register(text: str, value_text: str | None = None, accel: str = "unknown") -> dict:
-    reg_id = regid.parse_register(text, accel=accel)
+    reg_id = regdb.parse_register(text, accel=accel)
     info = regdb.lookup(reg_id, accel)
     value = None if value_text is None else parse_value(value_text)
     fields = []
@@ -59,7 +59,7 @@ def decode_words(words: list[str], accel: str = "unknown") -> dict:
     last word that is a number is its value unless the whole line is the register."""
     text = " ".join(words)
     try:
-        regid.parse_register(text, accel=accel)
+        regdb.parse_register(text, accel=accel)
         return decode_register(text, None, accel)
     except RegisterNameError:
         if len(words) < 2:

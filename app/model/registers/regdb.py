@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app import assets
+from app.model.registers import regid
+from app.model.registers.accel import ACCEL_KVM, ACCEL_UNKNOWN
 from app.model.registers.fields import (
     EnumValue,
     Field,
@@ -20,11 +22,11 @@ from app.model.registers.fields import (
     field_from_json,
     field_safety_direction,
 )
-from app.model.registers.regid import Encoding, decode
-from app.model.sources.register_set import ACCEL_KVM, ACCEL_UNKNOWN
+from app.model.registers.regid import Encoding, NameFinder, decode
 
-__all__ = ["CLASSES", "GUEST_STATE_CLASSES", "EnumValue", "Field", "RegInfo", "all_ids", "db_versions", "decode_value",
-           "field_safety_direction", "fields_of", "find", "lookup"]
+__all__ = ["CLASSES", "GUEST_STATE_CLASSES", "EnumValue", "Field", "RegInfo", "all_ids",
+           "db_versions", "decode_value", "field_safety_direction", "fields_of", "find", "lookup",
+           "parse_register"]
 
 RESOURCE = "regdb.json"
 CLASSES = ("id", "firmware", "timer", "debug", "pmu", "impdef", "state", "core", "gic",
@@ -49,6 +51,60 @@ class RegInfo:
     known: bool
 
 
+class _Table:
+    """One id -> RegInfo table built on demand: a command that names a few hundred registers
+    should not pay for turning all ~2,000 database entries into RegInfo objects."""
+
+    def __init__(self, raw: dict[str, dict], layouts: dict[str, list]):
+        self._raw = {int(k, 16): v for k, v in raw.items()}
+        self._layouts = layouts
+        self._fields: dict[str, tuple[Field, ...]] = {}
+        self._infos: dict[int, RegInfo] = {}
+        self._names: dict[str, int] | None = None
+
+    def __contains__(self, reg_id: int) -> bool:
+        return reg_id in self._raw
+
+    def ids(self) -> list[int]:
+        return list(self._raw)
+
+    def get(self, reg_id: int) -> RegInfo | None:
+        info = self._infos.get(reg_id)
+        if info is None and reg_id in self._raw:
+            info = self._infos[reg_id] = self._info(reg_id, self._raw[reg_id])
+        return info
+
+    def _layout(self, key: str) -> tuple[Field, ...]:
+        fields = self._fields.get(key)
+        if fields is None:
+            fields = self._fields[key] = tuple(field_from_json(f) for f in self._layouts[key])
+        return fields
+
+    def _info(self, reg_id: int, entry: dict) -> RegInfo:
+        enc = decode(reg_id)
+        fields = self._layout(entry["l"]) if entry.get("l") else ()
+        if enc.size_bits < 64:  # a 32-bit view of a 64-bit layout keeps only its low word
+            fields = tuple(f for f in fields if f.lsb < enc.size_bits)
+        return RegInfo(reg_id, entry["n"], entry["c"], enc, fields, tuple(entry.get("a", ())),
+                       True)
+
+    def names(self) -> dict[str, int]:
+        """Lower-case name -> id. Primary names beat aliases; among equals AArch64 system
+        registers beat the rest, then the lowest id wins (deterministic)."""
+        if self._names is None:
+            rank: dict[str, tuple[bool, bool, int]] = {}
+            for reg_id, entry in self._raw.items():
+                not_aa64 = decode(reg_id).kind != "sysreg64"
+                spelled = [(False, entry["n"])] + [(True, a) for a in entry.get("a", ())]
+                for is_alias, name in spelled:
+                    key = (is_alias, not_aa64, reg_id)
+                    low = name.lower()
+                    if low not in rank or key < rank[low]:
+                        rank[low] = key
+            self._names = {name: key[2] for name, key in rank.items()}
+        return self._names
+
+
 class _Db:
     """The parsed database: infos by id (plus KVM overrides) and ids by lower-case name."""
 
@@ -56,37 +112,8 @@ class _Db:
         if raw.get("format") != 1:
             raise ValueError(f"{RESOURCE}: unsupported format {raw.get('format')!r}")
         self.versions = dict(raw.get("versions", {}))
-        layouts = {key: tuple(field_from_json(f) for f in fields)
-                   for key, fields in raw["layouts"].items()}
-        self.regs = {int(k, 16): self._info(int(k, 16), v, layouts)
-                     for k, v in raw["regs"].items()}
-        self.kvm = {int(k, 16): self._info(int(k, 16), v, layouts)
-                    for k, v in raw.get("kvm", {}).items()}
-        self.names = self._index(self.regs)
-        self.kvm_names = self._index(self.kvm)
-
-    @staticmethod
-    def _info(reg_id: int, entry: dict, layouts: dict) -> RegInfo:
-        enc = decode(reg_id)
-        fields = layouts[entry["l"]] if entry.get("l") else ()
-        if enc.size_bits < 64:  # a 32-bit view of a 64-bit layout keeps only its low word
-            fields = tuple(f for f in fields if f.lsb < enc.size_bits)
-        return RegInfo(reg_id, entry["n"], entry["c"], enc, fields, tuple(entry.get("a", ())),
-                       True)
-
-    @staticmethod
-    def _index(infos: dict[int, RegInfo]) -> dict[str, int]:
-        """Lower-case name -> id. Primary names beat aliases; among equals AArch64 system
-        registers beat the rest, then the lowest id wins (deterministic)."""
-        rank: dict[str, tuple] = {}
-        for reg_id, info in infos.items():
-            not_aa64 = info.encoding.kind != "sysreg64"
-            for is_alias, name in [(False, info.name)] + [(True, a) for a in info.aliases]:
-                key = (is_alias, not_aa64, reg_id)
-                low = name.lower()
-                if low not in rank or key < rank[low]:
-                    rank[low] = key
-        return {name: key[2] for name, key in rank.items()}
+        self.regs = _Table(raw["regs"], raw["layouts"])
+        self.kvm = _Table(raw.get("kvm", {}), raw["layouts"])
 
 
 @lru_cache(maxsize=1)
@@ -119,11 +146,11 @@ def find(name: str, accel: str = ACCEL_UNKNOWN) -> int | None:
     """The id named ``name`` (case-insensitive, aliases too), or None."""
     db = _db()
     low = name.strip().lower()
-    if accel == ACCEL_KVM and low in db.kvm_names:
-        return db.kvm_names[low]
-    reg_id = db.names.get(low)
+    if accel == ACCEL_KVM and low in db.kvm.names():
+        return db.kvm.names()[low]
+    reg_id = db.regs.names().get(low)
     if reg_id is None:  # KVM-only spellings (KVM_REG_ARM_TIMER_CVAL) mean one id anywhere
-        reg_id = db.kvm_names.get(low)
+        reg_id = db.kvm.names().get(low)
     return reg_id
 
 
@@ -146,4 +173,18 @@ def db_versions() -> dict:
 
 def all_ids() -> tuple[int, ...]:
     """Every id the database names (sorted); for coverage checks and completion lists."""
-    return tuple(sorted(_db().regs))
+    return tuple(sorted(_db().regs.ids()))
+
+
+class _ThisDatabase:
+    """This module as the ``db`` of ``regid.parse_register``."""
+
+    @staticmethod
+    def find(name: str, accel: str = ACCEL_UNKNOWN, /) -> int | None:
+        return find(name, accel)
+
+
+def parse_register(text: str, db: NameFinder | None = None, accel: str = ACCEL_UNKNOWN) -> int:
+    """``regid.parse_register`` with names looked up here (or in ``db`` when given): what a
+    user typed, a file or a log printed, as a register id; RegisterNameError when unknown."""
+    return regid.parse_register(text, _ThisDatabase() if db is None else db, accel)

@@ -3,17 +3,19 @@
 QEMU's ``cpreg_vmstate_indexes`` holds one KVM register id per cpreg (under TCG too), and QEMU 11
 logs print its 32-bit hash key instead ("system register 0x1013c030"). Everything that has to
 say *which* register is meant goes through this module, so ids, keys, encodings and the text a
-user types all mean the same register everywhere. Pure arithmetic: names come from
-``app.model.registers.regdb``, which is only consulted when ``parse_register`` meets a name.
+user types all mean the same register everywhere. Pure arithmetic: this module knows no
+register names. ``parse_register`` here resolves a name only through the ``db`` it is given;
+``regdb.parse_register`` is the same parser with the register database as that ``db``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from app.model.errors import RegisterNameError
-from app.model.sources.register_set import ACCEL_UNKNOWN
+from app.model.registers.accel import ACCEL_UNKNOWN
 
 # KVM id layout (linux uapi asm/kvm.h, Documentation/virt/kvm/api.rst).
 ARCH_ARM64 = 0x6000000000000000
@@ -46,7 +48,7 @@ PRIVATE_BASE = ARCH_ARM64 | SIZE_U64 << 52 | GROUP_PRIVATE << 16  # 0x603000000F
 
 def format_id(reg_id: int) -> str:
     """The one spelling of a register id in output: ``0x`` and 16 hex digits."""
-    return "0x%016x" % reg_id
+    return f"0x{reg_id:016x}"
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,8 @@ class Encoding:
             return f"KVM_REG_ARM_FW_FEAT_BMAP_REG({self.index})"
         if self.kind == "private":
             return f"QEMU_STATE(0x{self.index:x})"
-        if self.kind == "core" and core_size_bits(self.index) == self.size_bits:
+        if (self.kind == "core" and self.index is not None
+                and core_size_bits(self.index) == self.size_bits):
             return f"KVM_REG_ARM_CORE_REG(0x{self.index:x})"
         if self.kind == "demux" and self.size_bits == 32:
             return f"KVM_REG_ARM_DEMUX_CCSIDR({self.index})"
@@ -301,14 +304,21 @@ def _arm64(size_bits: int, group: int, low: int, top: int = 0xFFFF) -> int:
     return ARCH_ARM64 | (size_bits // 8).bit_length() - 1 << 52 | group << 16 | low
 
 
-def parse_register(text: str, db=None, accel: str = ACCEL_UNKNOWN) -> int:
+class NameFinder(Protocol):
+    """What ``parse_register`` asks about a name: ``regdb`` (the module) is one."""
+
+    def find(self, name: str, accel: str = ..., /) -> int | None: ...
+
+
+def parse_register(text: str, db: NameFinder | None = None, accel: str = ACCEL_UNKNOWN) -> int:
     """Resolve what a user typed (or a log printed) to a register id.
 
     Accepts every form ``Encoding.text`` prints plus ids (hex or decimal), QEMU cpreg keys
     ("system register 0x...", or a bare number below 2**32 written with at most 8 hex digits:
     no KVM id is that small), ``ARM64_SYS_REG(...)``, ``op0:3 ...``
-    and names. Names are looked up with ``db.find(name, accel)`` (default: app.model.registers.regdb),
-    where ``accel`` matters for the two KVM timer ids whose encodings KVM swapped.
+    and names. Names are looked up with ``db.find(name, accel)``, where ``accel`` matters for
+    the two KVM timer ids whose encodings KVM swapped; without a ``db`` a name is unknown
+    (``regdb.parse_register`` passes the register database).
     Raises RegisterNameError saying what was given and which forms are accepted.
     """
     given = text
@@ -322,9 +332,7 @@ def parse_register(text: str, db=None, accel: str = ACCEL_UNKNOWN) -> int:
                                 expected=_FORMS_HELP) from None
     if reg_id is not None:
         return reg_id
-    if db is None:
-        from app.model.registers import regdb as db
-    found = db.find(text, accel)
+    found = None if db is None else db.find(text, accel)
     if found is None:
         raise RegisterNameError(f"unknown register {given!r}", expected=_FORMS_HELP)
     return found

@@ -5,10 +5,15 @@ Other tools script against these shapes (see README "CLI"), so keys only ever ge
 
 from __future__ import annotations
 
-from app.model.compare.diff import Diff, DiffRow
+from typing import TYPE_CHECKING
+
 from app.model.registers import regdb
 from app.model.registers.regid import format_id
-from app.model.sources.register_set import RegisterSet
+
+if TYPE_CHECKING:
+    from app.model.compare.diff import Diff, DiffRow
+    from app.model.sources.register_set import RegisterSet
+
 
 
 def hex_or_none(value: int | None) -> str | None:

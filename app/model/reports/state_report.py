@@ -1,16 +1,21 @@
 """Plain-data (JSON) views of the CPU state outside the cpreg arrays.
 
-Additive to report.py's shapes: ``show`` gains a "state" list per vCPU and a "cpu_state"
+Additive to diff_report.py's shapes: ``show`` gains a "state" list per vCPU and a "cpu_state"
 object, ``diff`` gains "state_rows" (report.row_json's shape plus "group") and "cpu_state".
 Register entries have exactly the keys of the cpreg entries, so scripts read them alike.
 """
 
 from __future__ import annotations
 
-from app.model.compare.state_diff import StateDiff
+from typing import TYPE_CHECKING
+
 from app.model.reports.diff_report import reg_json, row_json
-from app.model.sources.cpu_state import CpuState, StateGroup, VcpuPresence
-from app.model.sources.register_set import RegisterSet
+
+if TYPE_CHECKING:
+    from app.model.compare.state_diff import StateDiff
+    from app.model.sources.cpu_state import CpuState, StateGroup, VcpuPresence
+    from app.model.sources.register_set import RegisterSet
+
 
 
 def group_json(group: StateGroup, accel: str) -> dict:

@@ -9,7 +9,8 @@ JSON shape (stable, scripts depend on it): ``{"verdict", "policy", "policy_reaso
 from __future__ import annotations
 
 from app.model.registers.regid import format_id
-from app.model.verdict.evaluate import Verdict
+from app.model.rules.rule import Rule
+from app.model.verdict.evaluate import RowVerdict, Verdict
 from app.model.verdict.qemu_log import qemu_log
 from app.model.verdict.reason import Reason
 
@@ -25,6 +26,11 @@ def _reason(reason: Reason) -> dict:
     }
 
 
+def _tolerated(verdict: Verdict) -> list[tuple[RowVerdict, Rule]]:
+    """The tolerated rows with the rule that tolerates each (every tolerated row has one)."""
+    return [(rv, rv.rule) for rv in verdict.tolerated if rv.rule is not None]
+
+
 def verdict_json(verdict: Verdict) -> dict:
     return {
         "verdict": verdict.verdict,
@@ -33,10 +39,10 @@ def verdict_json(verdict: Verdict) -> dict:
         "reasons": [_reason(r) for r in verdict.reasons],
         "warnings": [_reason(r) for r in verdict.warnings],
         "tolerated": [
-            {"vcpu": rv.row.vcpu, "id": format_id(rv.row.id), "name": rv.rule.name,
-             "status": rv.row.status.value, "rule": rv.rule.type.value,
-             "by_policy": rv.by_policy, "reason": rv.rule.reason}
-            for rv in verdict.tolerated
+            {"vcpu": rv.row.vcpu, "id": format_id(rv.row.id), "name": rule.name,
+             "status": rv.row.status.value, "rule": rule.type.value,
+             "by_policy": rv.by_policy, "reason": rule.reason}
+            for rv, rule in _tolerated(verdict)
         ],
         "builtin": [{"id": format_id(r.register), "name": r.name, "rule": r.type.value,
                      "reason": r.reason} for r in verdict.builtin],
@@ -61,9 +67,9 @@ def verdict_text(verdict: Verdict) -> list[str]:
         lines += [f"  {_where(r)}{r.message}" for r in verdict.warnings]
     if verdict.tolerated:
         lines.append(f"{len(verdict.tolerated)} row(s) tolerated:")
-        lines += [f"  vCPU {rv.row.vcpu} {rv.rule.name}: {rv.row.status.value} tolerated by "
-                  f"{rv.rule.type.value}{' (built into this QEMU)' if rv.by_policy else ''}"
-                  for rv in verdict.tolerated]
+        lines += [f"  vCPU {rv.row.vcpu} {rule.name}: {rv.row.status.value} tolerated by "
+                  f"{rule.type.value}{' (built into this QEMU)' if rv.by_policy else ''}"
+                  for rv, rule in _tolerated(verdict)]
     lines += [f"note: {n}" for n in verdict.notes]
     return lines
 

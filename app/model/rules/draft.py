@@ -53,29 +53,30 @@ def covered_fields(reg_id: int, mask: int, accel: str = "unknown") -> tuple[Fiel
     return tuple(f for f in regdb.fields_of(reg_id, accel) if f.mask & mask)
 
 
-def _caution(name: str, f: Field, row: DiffRow) -> str:
-    s, d = f.extract(row.src), f.extract(row.dst)
+def _caution(name: str, f: Field, src: int, dst: int) -> str:
+    s, d = f.extract(src), f.extract(dst)
     if field_safety_direction(f, s, d) != "unsafe":
         return ""
     return (f". Caution: the kernel's {f.safety} rule makes {f.name} {s}->{d} unsafe for a "
             "guest that saw the source's value")
 
 
-def _value_rule(row: DiffRow, rule_type: RuleType, name: str, f: Field | None,
-                accel: str) -> Rule | None:
-    seen = f"{row.src:#x} incoming vs {row.dst:#x} here"
+def _value_rule(row: DiffRow, src: int, dst: int, rule_type: RuleType, name: str,
+                f: Field | None, accel: str) -> Rule | None:
+    """A value tolerance for ``row``, whose values ``src`` and ``dst`` are both known."""
+    seen = f"{src:#x} incoming vs {dst:#x} here"
     if rule_type is T.DIFF_IN_MASK and f is None:
         return Rule(row.id, rule_type, register_mask(row.id, accel), 0, reason=(
             f"{name} differs ({seen}); tolerate any difference in the whole register"))
     if f is None:
         return None
     where = f"{f.name} [{f.msb}:{f.lsb}]"
-    seen = f"{f.raw(row.src):#x} incoming vs {f.raw(row.dst):#x} here"
-    caution = _caution(name, f, row)
+    seen = f"{f.raw(src):#x} incoming vs {f.raw(dst):#x} here"
+    caution = _caution(name, f, src, dst)
     if rule_type is T.DIFF_IN_MASK:
         return Rule(row.id, rule_type, f.mask, 0, reason=(
             f"{name} differs only in {where} ({seen}); tolerate differences there{caution}"))
-    raw = f.raw(row.src)
+    raw = f.raw(src)
     bound = raw + 1 if rule_type is T.FIELD_LT else raw - 1
     if bound < 0 or bound << f.lsb >= U64_LIMIT or bound > f.mask >> f.lsb:
         return None  # no bound the field can hold tolerates the current value
@@ -93,7 +94,7 @@ def draft(row: DiffRow, rule_type: RuleType, accel: str = "unknown",
     if rule_type in (T.DIFF_IN_MASK, T.FIELD_LT, T.FIELD_GT):
         if row.src is None or row.dst is None:
             return None
-        return _value_rule(row, rule_type, name, field, accel)
+        return _value_rule(row, row.src, row.dst, rule_type, name, field, accel)
     value = row.src if row.src is not None else row.dst
     shown = f"{value:#x}" if value is not None else "no recorded value"
     if rule_type is T.NOT_ON_BOTH_ENDS:

@@ -16,8 +16,7 @@ import re
 from pathlib import Path
 
 from app.model.errors import RuleError
-from app.model.exporters.comment import unescape
-from app.model.exporters.qemu_c import CALL, DISABLED
+from app.model.rules.c_syntax import CALL, DISABLED, unescape
 from app.model.rules.rule import Rule, RuleType
 from app.model.rules.ruleset import RuleSet
 

@@ -13,12 +13,15 @@ from enum import Enum
 
 from app.model.compare.diff import Status
 from app.model.errors import RuleError
+from app.model.registers import regdb
 from app.model.registers.regid import format_id
 
 U64_LIMIT = 1 << 64
 
 
-class RuleType(str, Enum):
+# (str, Enum), not StrEnum: str() and f-strings of a member print "RuleType.X" and callers may
+# rely on it; StrEnum would print the value.
+class RuleType(str, Enum):  # noqa: UP042
     """Rule kinds; the values are the spellings used in rule files and exports."""
 
     NOT_ON_BOTH_ENDS = "not-on-both-ends"
@@ -112,8 +115,6 @@ class Rule:
 
 def register_name(reg_id: int) -> str:
     """The register's name from regdb, or its id when the database has no better name."""
-    from app.model.registers import regdb  # deferred: regdb loads its database on first use
-
     name = regdb.lookup(reg_id).name
     return name or format_id(reg_id)
 
@@ -146,9 +147,7 @@ def match_mig_tolerance(rule: Rule | None, incoming: int, local: int,
     field = incoming & rule.mask
     if type is RuleType.FIELD_LT and field < rule.value:
         return True
-    if type is RuleType.FIELD_GT and field > rule.value:
-        return True
-    return False
+    return type is RuleType.FIELD_GT and field > rule.value
 
 
 def tolerates(rule: Rule, status: Status, src: int | None, dst: int | None) -> bool:

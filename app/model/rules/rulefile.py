@@ -17,7 +17,8 @@ import tomllib
 from pathlib import Path
 
 from app.model.errors import RegisterNameError, RuleError
-from app.model.registers.regid import format_id, parse_register
+from app.model.registers.regdb import parse_register
+from app.model.registers.regid import format_id
 from app.model.rules.rule import Rule, RuleType, check_u64
 from app.model.rules.ruleset import RuleSet
 

@@ -2,7 +2,7 @@
 
 Like QEMU's ``arm_register_cpreg_mig_tolerance`` (which asserts on a second tolerance for the
 same kvmidx), a RuleSet holds at most one rule per register; adding another is a RuleError.
-Every change returns a new RuleSet, so undo/redo is plain value swapping (see commands.py).
+Every change returns a new RuleSet, so undo/redo is plain value swapping (see edits.py).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class RuleSet:
     def replaced(self, register: int, rule: Rule) -> RuleSet:
         """A copy where ``rule`` takes the place of the rule for ``register``."""
         i = self.index_of(register)
-        return RuleSet(self.rules[:i] + (rule,) + self.rules[i + 1:])
+        return RuleSet((*self.rules[:i], rule, *self.rules[i + 1:]))
 
     def enabled(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.enabled)

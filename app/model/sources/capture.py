@@ -15,6 +15,7 @@ Qt-free, so the CLI, tools/capture_stream.py and tests use it directly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -81,10 +82,8 @@ class _Qmp:
 
     def _connection_lost(self, exc: OSError | None) -> None:
         """Report a dropped QMP connection with QEMU's own reason when it has just exited."""
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self._proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            pass
         self._check_alive()
         raise CaptureError(f"QEMU dropped the QMP connection ({exc or 'end of file'}): "
                            f"{_read_text(self._stderr_path) or '(no stderr output)'}")
@@ -111,7 +110,7 @@ class _Qmp:
 
     def execute(self, command: str, arguments: Mapping | None = None, fds: Sequence[int] = ()):
         """Run one command and return its ``return`` value; a QMP error becomes CaptureError."""
-        message = {"execute": command}
+        message: dict[str, object] = {"execute": command}
         if arguments:
             message["arguments"] = dict(arguments)
         data = json.dumps(message).encode() + b"\n"
@@ -240,7 +239,8 @@ def _drive(proc, qmp_path, stderr_path, output: Path, deadline, params, capabili
             if status == "completed":
                 break
             if status in ("failed", "cancelled"):
-                raise CaptureError(f"migration {status}: {state.get('error-desc', 'no reason given')}")
+                why = state.get("error-desc", "no reason given")
+                raise CaptureError(f"migration {status}: {why}")
             if time.monotonic() > deadline:
                 raise TimeoutError(f"migration still {status!r}")
             time.sleep(0.05)
@@ -255,7 +255,5 @@ def _discard(proc: subprocess.Popen, output: Path) -> None:
     if proc.poll() is None:
         proc.kill()
         proc.wait()
-    try:
+    with contextlib.suppress(OSError):
         output.unlink()
-    except OSError:
-        pass

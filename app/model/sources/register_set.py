@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.model.registers.accel import ACCEL_KVM, ACCEL_TCG, ACCEL_UNKNOWN, guess_accel
 from app.model.sources.cpu_state import CpuState
 from app.model.sources.register_values import RegisterValues
 
-ACCEL_TCG = "tcg"
-ACCEL_KVM = "kvm"
-ACCEL_UNKNOWN = "unknown"
-
-# KVM firmware pseudo-registers (coprocessor group 0x0014) appear only in lists written under
-# KVM; TCG never migrates them. Their presence is how a list's accelerator is recognised.
-_FW_GROUP = 0x0014
+# The accelerator names live in registers.accel (the register database needs them); they are
+# re-exported here because every reader fills Provenance.accel with them.
+__all__ = ["ACCEL_KVM", "ACCEL_TCG", "ACCEL_UNKNOWN", "DeviceInfo", "Provenance",
+           "RegisterSet", "VCpu", "guess_accel"]
 
 
 @dataclass(frozen=True)
@@ -76,10 +74,3 @@ class RegisterSet:
                 return cpu
         raise KeyError(f"{self.provenance.path} has no vCPU {index}")
 
-
-def guess_accel(ids) -> str:
-    """Tell KVM-written lists (they carry firmware pseudo-registers) from TCG ones."""
-    for reg_id in ids:
-        if (reg_id >> 52) == 0x603 and ((reg_id >> 16) & 0xFFFF) == _FW_GROUP:
-            return ACCEL_KVM
-    return ACCEL_TCG

@@ -24,10 +24,10 @@ class RegisterValues:
         return len(self.ids)
 
     def items(self) -> Iterator[tuple[int, int | None]]:
-        return zip(self.ids, self.values)
+        return zip(self.ids, self.values, strict=True)
 
     def as_dict(self) -> dict[int, int | None]:
-        return dict(zip(self.ids, self.values))
+        return dict(zip(self.ids, self.values, strict=True))
 
     def value_of(self, reg_id: int) -> int | None:
         """The value of ``reg_id`` (KeyError when this record does not have it)."""

@@ -80,7 +80,7 @@ def _reason(row: DiffRow, message: str, blocking: bool, accel: str,
 
 
 def _key(reg_id: int) -> str:
-    return "0x%x" % qemu_key_from_kvm_id(reg_id)
+    return f"0x{qemu_key_from_kvm_id(reg_id):x}"
 
 
 def _unexpected_text(row: DiffRow, policy: Policy, accel: str) -> str:
@@ -111,7 +111,7 @@ def judge_row(row: DiffRow, policy: Policy, rule: Rule | None, by_policy: bool,
               last_local: int, accel: str) -> tuple[RowVerdict, Reason | None, Reason | None]:
     """One row's verdict and the Reason it adds to the merge or to the write-back step.
 
-    Pure in its arguments, so an incremental evaluator (live_verdict.py) can re-judge only
+    Pure in its arguments, so an incremental evaluator (incremental/live.py) can re-judge only
     the rows of an edited register and still agree with a full evaluation.
     """
     tolerated = rule is not None and tolerates(rule, row.status, row.src, row.dst)

@@ -11,6 +11,7 @@ defaults to the release that wrote the destination stream; the choice and why ar
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from app.model.compare.diff import diff
 from app.model.rules.rule import Rule, RuleType
@@ -21,7 +22,17 @@ from app.model.verdict.policy import Policy, default_policy, get_policy
 from app.model.verdict.reason import Reason
 from app.model.verdict.stream_load import load_stream
 
-__all__ = ["RowVerdict", "Verdict", "evaluate", "resolve_policy"]
+__all__ = ["LazyVerdictParts", "RowVerdict", "Verdict", "evaluate", "resolve_policy"]
+
+
+class LazyVerdictParts(Protocol):
+    """What builds a Verdict's trail and rows on first read (LiveVerdict's TrailSnapshot)."""
+
+    def trail(self) -> tuple[Reason, ...]: ...
+
+    def rows(self) -> tuple[RowVerdict, ...]: ...
+
+    def first_failure(self) -> Reason | None: ...
 
 
 class Verdict:
@@ -32,8 +43,8 @@ class Verdict:
     RowVerdict per diff row, each tolerated row naming its rule. ``builtin`` lists the
     tolerances the release registers itself for this machine type.
 
-    ``trail`` and ``rows`` may instead come from ``lazy`` (LiveVerdict's snapshot: an object
-    with ``trail()``, ``rows()`` and ``first_failure()``), built on first access and cached:
+    ``trail`` and ``rows`` may instead come from ``lazy`` (LazyVerdictParts, a LiveVerdict's
+    TrailSnapshot), built on first access and cached:
     a rule edit on 256 vCPUs should not pay for ~100,000 tuple entries nobody reads.
     """
 
@@ -48,13 +59,23 @@ class Verdict:
         "policy_reason",
         "rules",
     )
+    accepted: bool
+    policy: Policy
+    policy_reason: str
+    rules: tuple[Rule, ...]
+    builtin: tuple[Rule, ...]
+    notes: tuple[str, ...]
+    _trail: tuple[Reason, ...] | None
+    _rows: tuple[RowVerdict, ...] | None
+    _lazy: LazyVerdictParts | None
     _FIELDS = ("accepted", "policy", "policy_reason", "trail", "rows", "rules", "builtin",
                "notes")
 
     def __init__(self, accepted: bool, policy: Policy, policy_reason: str,
                  trail: tuple[Reason, ...] | None = None,
                  rows: tuple[RowVerdict, ...] | None = None, rules: tuple[Rule, ...] = (),
-                 builtin: tuple[Rule, ...] = (), notes: tuple[str, ...] = (), *, lazy=None):
+                 builtin: tuple[Rule, ...] = (), notes: tuple[str, ...] = (), *,
+                 lazy: LazyVerdictParts | None = None):
         if lazy is None and (trail is None or rows is None):
             raise TypeError("Verdict needs trail and rows, or lazy")
         for name, value in (("accepted", accepted), ("policy", policy),
@@ -80,18 +101,26 @@ class Verdict:
     def __repr__(self):
         return "Verdict(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self._FIELDS) + ")"
 
+    def _parts(self) -> LazyVerdictParts:
+        assert self._lazy is not None, "a Verdict has a trail and rows, or the parts for them"
+        return self._lazy
+
     @property
     def trail(self) -> tuple[Reason, ...]:
         if self._trail is None:
-            object.__setattr__(self, "_trail", self._lazy.trail())
+            trail = self._parts().trail()
+            object.__setattr__(self, "_trail", trail)
             self._release()
+            return trail
         return self._trail
 
     @property
     def rows(self) -> tuple[RowVerdict, ...]:
         if self._rows is None:
-            object.__setattr__(self, "_rows", self._lazy.rows())
+            rows = self._parts().rows()
+            object.__setattr__(self, "_rows", rows)
             self._release()
+            return rows
         return self._rows
 
     def _release(self) -> None:
@@ -114,7 +143,7 @@ class Verdict:
     @property
     def first_failure(self) -> Reason | None:
         if self._trail is None:  # the snapshot knows it without building the trail
-            return self._lazy.first_failure()
+            return self._parts().first_failure()
         return next((r for r in self.trail if r.blocking), None)
 
     @property

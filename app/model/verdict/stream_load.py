@@ -6,7 +6,7 @@ savevm section or instance 'cpu_common' 1" when the source has more vCPUs), a ne
 version fails, and each cpu section runs its fields (cpreg_vmstate_array_len), its subsections
 (an unknown one is -ENOENT; a known one whose state the destination never allocated aborts in
 vmstate_load_state) and ``cpu_post_load``. Destination vCPUs the stream does not mention keep
-their own state. This module lists the steps; verdict.py decides which ones QEMU reaches.
+their own state. This module lists the steps; evaluate.py decides which ones QEMU reaches.
 """
 
 from __future__ import annotations

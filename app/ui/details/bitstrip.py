@@ -49,12 +49,14 @@ class BitStrip(QWidget):
     def _get_highlight(self) -> str:
         return self._highlight
 
-    def _set_highlight(self, name: str) -> None:
+    def set_highlighted_field(self, name: str) -> None:
+        """Point at the field ``name`` ("" for none); also the property's setter."""
         self._highlight = name or ""
         self.update()
 
-    # A Qt property, so tests and style sheets can read which field is highlighted.
-    highlightedField = Property(str, _get_highlight, _set_highlight)
+    # A Qt property, so tests and style sheets can read which field is highlighted. Python
+    # code sets it through the method: the stubs do not type a Property as a data descriptor.
+    highlightedField = Property(str, _get_highlight, set_highlighted_field)
 
     # -- geometry -------------------------------------------------------------------------------
     def sizeHint(self) -> QSize:
@@ -157,6 +159,6 @@ class BitStrip(QWidget):
         bit = self.bit_at(event.position().x())
         f = self.field_at_bit(bit) if bit is not None else None
         if f is not None:
-            self._set_highlight(f.name)
+            self.set_highlighted_field(f.name)
             self.fieldClicked.emit(f.name)
         super().mousePressEvent(event)

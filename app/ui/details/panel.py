@@ -166,4 +166,4 @@ class DetailsPanel(QStackedWidget):
 
     def _field_row_changed(self, current, _previous) -> None:
         field = current.data(FieldRole) if current.isValid() else None
-        self.strip.highlightedField = field.name if field is not None else ""
+        self.strip.set_highlighted_field(field.name if field is not None else "")

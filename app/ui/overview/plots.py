@@ -1,9 +1,10 @@
 """The overview panel: the bit-difference map beside the per-vCPU anomaly bars.
 
-It turns the rows the window shows into plot input — the matrix from app.model.compare.bitmap, names
-and bitfields from app.model.registers.regdb, counts from bitmap.vcpu_counts — and lays out the two plots
-with a legend that says exactly what each colour means. Importing this module imports
-pyqtgraph (about half a second), which is why only OverviewDock imports it, on first show.
+It turns the rows the window shows into plot input — the matrix from
+app.model.compare.bitmap, names and bitfields from app.model.registers.regdb, counts from
+bitmap.vcpu_counts — and lays out the two plots with a legend that says exactly what each
+colour means. Importing this module imports pyqtgraph (about half a second), which is why
+only OverviewDock imports it, on first show.
 """
 
 from __future__ import annotations
@@ -68,11 +69,11 @@ class OverviewPanel(QWidget):
         value mismatches make the map. ``statuses`` is (vcpu, status key) of every row: the
         bars. ``annotated``: rules exist, so "tolerated" gets a bar."""
         bm = bitmap.build(rows, lambda rid: regdb.lookup(rid, accel).encoding.size_bits)
-        accepted = {(r.vcpu, r.id) for r, t in zip(rows, tolerated) if t}
+        accepted = {(r.vcpu, r.id) for r, t in zip(rows, tolerated, strict=True) if t}
         several = len({r.vcpu for r in bm.rows}) > 1
         infos = [regdb.lookup(r.id, accel) for r in bm.rows]
         labels = [row_label(r, i.name, several, (r.vcpu, r.id) in accepted)
-                  for r, i in zip(bm.rows, infos)]
+                  for r, i in zip(bm.rows, infos, strict=True)]
         self.bits.set_bitmap(bm, labels, [i.name for i in infos], [i.fields for i in infos])
         self.hover.setText(" ")
         vcpus, counts = bitmap.vcpu_counts(statuses)

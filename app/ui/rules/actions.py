@@ -9,56 +9,20 @@ register already has a rule: QEMU allows one per register, and the dialog says s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QWidget
 
 from app.model.compare.diff import DiffRow, Status
 from app.model.errors import RuleError
 from app.model.registers import regdb
-from app.model.rules.draft import SENSIBLE, candidates, covered_fields, field_for
+from app.model.rules.draft import SENSIBLE, candidates, field_for
 from app.model.rules.edits import AddRule, RemoveRule, ReplaceRule, SetEnabled
 from app.model.rules.rule import Rule, RuleType
 from app.ui.rules.dialog import RuleDialog
+from app.ui.rules.labels import label, short_label
 from app.ui.table.annotations import rule_text
-
-T = RuleType
-
-
-def _exact_field(rule: Rule, accel: str):
-    return next((f for f in covered_fields(rule.register, rule.mask, accel)
-                 if f.mask == rule.mask), None)
-
-
-def short_label(rule: Rule, accel: str) -> str:
-    """Compact button text for the details panel, e.g. ``field-lt: MMapTrc < 0x2…``."""
-    field = _exact_field(rule, accel)
-    t, name = rule.type, field.name if field else f"{rule.mask:#x}"
-    bound = rule.value >> (field.lsb if field else 0)
-    text = {T.ONLY_SRC_TEST_VALUE: f"{t.value} = {rule.value:#x}",
-            T.DIFF_IN_MASK: f"{t.value}: {name if field else 'whole register'}",
-            T.FIELD_LT: f"{t.value}: {name} < {bound:#x}",
-            T.FIELD_GT: f"{t.value}: {name} > {bound:#x}"}.get(t, t.value)
-    return text + "…"
-
-
-def label(rule: Rule, accel: str) -> str:
-    """Menu text for a drafted rule, with an & mnemonic."""
-    field = _exact_field(rule, accel)
-    where = f"{field.name} [{field.msb}:{field.lsb}]" if field else f"{rule.mask:#x}"
-    text = {
-        T.NOT_ON_BOTH_ENDS: "&Not on both ends (not-on-both-ends)",
-        T.ONLY_SRC_TEST_VALUE: f"&Only while incoming = {rule.value:#x} (only-src-test-value)",
-        T.SAFE_MISSING: "&Safe to miss (safe-missing)",
-        T.HIDDEN: "&Hidden on both ends (hidden)",
-        T.FIELD_LT: f"Field {where} &below {rule.value >> (field.lsb if field else 0):#x} "
-                    "(field-lt)",
-        T.FIELD_GT: f"Field {where} &above {rule.value >> (field.lsb if field else 0):#x} "
-                    "(field-gt)",
-    }.get(rule.type)
-    if rule.type is T.DIFF_IN_MASK:
-        text = (f"Diff in mask, &field {where} (diff-in-mask)" if field
-                else "Diff in &mask, whole register (diff-in-mask)")
-    return text + "…"
 
 
 class RuleActions(QObject):
@@ -95,18 +59,22 @@ class RuleActions(QObject):
             return
         menu.addSection(f"Rule for {name}")
         for rule in drafts:
-            menu.addAction(label(rule, self.session.accel),
-                           lambda r=rule: self.open_dialog(row, r))
+            menu.addAction(label(rule, self.session.accel), self._opener(row, rule))
         if existing is not None:
             menu.addAction(f"&Edit rule ({rule_text(existing)})…",
                            lambda: self.edit_rule(existing))
             menu.addAction("&Remove rule", lambda: self.remove_rule(existing.register))
 
+    def _opener(self, row: DiffRow, rule: Rule) -> Callable[[], object]:
+        """A slot taking no arguments (Qt's triggered(bool) must not reach open_dialog)."""
+        return lambda: self.open_dialog(row, rule)
+
     # -- dialogs and commands ---------------------------------------------------------------------
     def open_dialog(self, row: DiffRow | None, rule: Rule,
                     editing: Rule | None = None) -> RuleDialog:
         # A new rule offers the types that make sense for its row; an edit may pick any.
-        types = SENSIBLE.get(row.status, tuple(T)) if row and not editing else tuple(T)
+        every = tuple(RuleType)
+        types = SENSIBLE.get(row.status, every) if row and not editing else every
         field = field_for(row, self.session.accel, self.preferred_field(row)) if row else None
         dialog = RuleDialog(self.window, self.session, rule, row, editing=editing, types=types,
                             field=field)
@@ -158,7 +126,7 @@ class RuleButtons(QWidget):
 
     def __init__(self, actions: RuleActions):
         super().__init__()
-        self.actions = actions
+        self.rule_actions = actions  # (not ``actions``: that is QWidget.actions())
         self.setObjectName("ruleButtons")
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 2, 0, 2)
@@ -167,31 +135,32 @@ class RuleButtons(QWidget):
     def refresh(self) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.buttons = []
-        row = self.actions.session.selected
+        row = self.rule_actions.session.selected
         if row is None:
             self.hide()
             return
-        if self.actions.session.selected_is_state:
+        if self.rule_actions.session.selected_is_state:
             # CPU state never reaches the verdict: a rule could not change anything.
             self._layout.addWidget(QLabel("CPU state: not part of the verdict — no rules apply."))
             self.show()
             return
-        existing = self.actions.session.rules.get(row.id)
-        drafts = self.actions.drafts(row)
+        existing = self.rule_actions.session.rules.get(row.id)
+        drafts = self.rule_actions.drafts(row)
         self._layout.addWidget(QLabel("Add rule:" if drafts else "Rule:"))
-        accel = self.actions.session.accel
+        accel = self.rule_actions.session.accel
         for rule in drafts:
             self._button(short_label(rule, accel),
-                         lambda _c=False, r=rule: self.actions.open_dialog(row, r),
+                         lambda _c=False, r=rule: self.rule_actions.open_dialog(row, r),
                          label(rule, accel).replace("&", "") + "\n" + rule.reason)
         if existing is not None:
             self._button(f"Edit rule ({rule_text(existing)})…",
-                         lambda _c=False: self.actions.edit_rule(existing), existing.reason)
+                         lambda _c=False: self.rule_actions.edit_rule(existing), existing.reason)
             self._button("Remove rule",
-                         lambda _c=False: self.actions.remove_rule(existing.register))
+                         lambda _c=False: self.rule_actions.remove_rule(existing.register))
         self._layout.addStretch(1)
         self.setVisible(bool(self.buttons))
 

@@ -35,24 +35,9 @@ from app.model.registers.fields import Field
 from app.model.rules.draft import draft
 from app.model.rules.rule import Rule, RuleType
 from app.ui.rules.field_view import RuleFieldView
+from app.ui.rules.labels import MEANING, USES_MASK, USES_VALUE
 from app.ui.table.diff_model import hex64
 
-T = RuleType
-USES_MASK = {T.ONLY_SRC_TEST_VALUE, T.DIFF_IN_MASK, T.FIELD_LT, T.FIELD_GT}
-USES_VALUE = {T.ONLY_SRC_TEST_VALUE, T.FIELD_LT, T.FIELD_GT}
-MEANING = {  # what the destination QEMU does with each type (see app.model.rules.rule)
-    T.NOT_ON_BOTH_ENDS: "Tolerated whenever the register is on one side only.",
-    T.ONLY_SRC_TEST_VALUE: "Tolerated while (incoming & mask) == value; the destination "
-                           "does not have the register.",
-    T.DIFF_IN_MASK: "Tolerated when incoming and local differ only in the mask's bits.",
-    T.FIELD_LT: "Tolerated when (incoming & mask) < value — value unshifted, as QEMU "
-                "compares it — and every bit outside the mask is equal.",
-    T.FIELD_GT: "Tolerated when (incoming & mask) > value — value unshifted, as QEMU "
-                "compares it — and every bit outside the mask is equal.",
-    T.HIDDEN: "Left out of the migrated cpreg list on both ends (x-mig-hidden-regs).",
-    T.SAFE_MISSING: "Ignored when only the incoming stream has it; also widens QEMU ≤ 10's "
-                    "array-length bound (x-mig-safe-missing-regs).",
-}
 EFFECT_DELAY_MS = 120  # re-evaluate once typing pauses, not on every key
 
 
@@ -76,7 +61,18 @@ class ReasonEdit(QPlainTextEdit):
         self.setPlainText(text)
 
 
+def _row_text(r: DiffRow) -> str:
+    return (f"{r.status.value} on vCPU {r.vcpu}: incoming {hex64(r.src)}, "
+            f"here {hex64(r.dst)}")
+
+
 class RuleDialog(QDialog):
+    """One rule's fields, its meaning, and what it would change, checked as it is typed."""
+
+    # The mask field. Tests and screenshots know it by this name, which hides QWidget.mask()
+    # (the clip region, unused here): the checker must accept the deliberate override.
+    mask: QLineEdit  # type: ignore[assignment]
+
     def __init__(self, parent, session, rule: Rule, row: DiffRow | None = None, *,
                  editing: Rule | None = None, types=tuple(RuleType), field: Field | None = None):
         super().__init__(parent)
@@ -104,7 +100,7 @@ class RuleDialog(QDialog):
     def _build(self, info, types) -> None:
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         head = QLabel(f"<b>{info.name}</b>&nbsp;&nbsp;<code>{hex64(self.register)}</code>"
-                      + (f"<br>{self._row_text()}" if self.row else ""))
+                      + (f"<br>{_row_text(self.row)}" if self.row else ""))
         self.type = QComboBox()
         for t in types:
             self.type.addItem(t.value, t.value)
@@ -156,11 +152,6 @@ class RuleDialog(QDialog):
             self.notice.setText(f"{info.name} already has a rule ({self.existing.type.value}); "
                                 "QEMU allows one per register: this one replaces it.")
         self.notice.setVisible(self.existing is not None)
-
-    def _row_text(self) -> str:
-        r = self.row
-        return (f"{r.status.value} on vCPU {r.vcpu}: incoming {hex64(r.src)}, "
-                f"here {hex64(r.dst)}")
 
     # -- the rule being edited ----------------------------------------------------------------
     def _set_rule(self, rule: Rule) -> None:

@@ -37,7 +37,7 @@ class ExportDialog(QDialog):
         self.resize(820, 600)
         self.session = session
         self.directory = directory
-        self.result: ExportResult | None = None
+        self.exported: ExportResult | None = None  # the preview; not QDialog.result()
         self.format = QComboBox()
         for name in exporters.formats():
             self.format.addItem(name, name)
@@ -85,26 +85,26 @@ class ExportDialog(QDialog):
         self.description.setText(exporter.description)
         context = self.context(name)
         if context is None:
-            self.result = None
+            self.exported = None
             self.preview.setPlainText("")
             self.skipped.setText(f"The {name} export describes the loaded pair and its verdict:"
                                  " open a source and a destination first.")
         else:
-            self.result = exporters.export(self.session.rules, name, **context)
-            self.preview.setPlainText(self.result.text)
-            lines = [f"Not exported: {item}" for item in self.result.skipped]
-            lines += [f"Note: {note}" for note in self.result.notes]
+            self.exported = exporters.export(self.session.rules, name, **context)
+            self.preview.setPlainText(self.exported.text)
+            lines = [f"Not exported: {item}" for item in self.exported.skipped]
+            lines += [f"Note: {note}" for note in self.exported.notes]
             self.skipped.setText("\n".join(lines))
         self.skipped.setVisible(bool(self.skipped.text()))
-        self.save_button.setEnabled(self.result is not None)
-        self.copy_button.setEnabled(self.result is not None)
+        self.save_button.setEnabled(self.exported is not None)
+        self.copy_button.setEnabled(self.exported is not None)
 
     def copy(self) -> None:
-        if self.result is not None:
-            QGuiApplication.clipboard().setText(self.result.text)
+        if self.exported is not None:
+            QGuiApplication.clipboard().setText(self.exported.text)
 
     def save(self) -> str | None:
-        if self.result is None:
+        if self.exported is None:
             return None
         name = self.format.currentData()
         suffix = exporters.EXPORTERS[name].suffix
@@ -115,7 +115,7 @@ class ExportDialog(QDialog):
         if not path:
             return None
         try:
-            rulefile.write_atomic(Path(path), self.result.text.encode("utf-8"))
+            rulefile.write_atomic(Path(path), self.exported.text.encode("utf-8"))
         except OSError as exc:
             QMessageBox.critical(self, "Export failed", f"Could not write {path}: {exc}")
             return None

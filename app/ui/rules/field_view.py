@@ -61,4 +61,5 @@ class RuleFieldView(QWidget):
         rows = sum(self.table.rowHeight(r) for r in range(min(len(fields), MAX_ROWS)))
         self.table.setFixedHeight(self.table.horizontalHeader().height() + rows
                                   + 2 * self.table.frameWidth() + 2)
-        self.strip.highlightedField = next((f.name for f in fields if f.mask == rule.mask), "")
+        self.strip.set_highlighted_field(
+            next((f.name for f in fields if f.mask == rule.mask), ""))

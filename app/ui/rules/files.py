@@ -145,5 +145,5 @@ class RuleFiles(QObject):
             parts.append(f"{os.path.basename(s.rules_path)}[*]")
         elif s.rules.rules or s.rules_dirty:
             parts.append("unsaved rules[*]")
-        self.window.setWindowTitle(" — ".join(parts + ["Cpreg Explorer"]))
+        self.window.setWindowTitle(" — ".join([*parts, "Cpreg Explorer"]))
         self.window.setWindowModified(s.rules_dirty)

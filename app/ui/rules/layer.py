@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QPushButton
 
 from app.model.rules.edits import AddRules
 from app.model.verdict.policy import POLICIES, default_policy
-from app.model.verdict.summary import summarize
+from app.model.verdict.summary import Summary, summarize
 from app.ui.rules.actions import RuleActions
 from app.ui.rules.export_dialog import ExportDialog
 from app.ui.rules.files import RuleFiles
@@ -37,7 +37,7 @@ class RulesLayer:
     def __init__(self, window):
         self.window = w = window
         self.session = s = window.session
-        self.summary = None  # verdict_summary.Summary of the current verdict
+        self.summary: Summary | None = None  # of the current verdict
         self.suggest_dialog: SuggestDialog | None = None
         self.export_dialog: ExportDialog | None = None
         self.editor = RuleEditor(s, w)
@@ -144,7 +144,7 @@ class RulesLayer:
             else:
                 self.banner.show_summary(None, s.policy, None)
         elif s.changed_rows is not None and s.live is not None:
-            # A rule edit: the LiveSummary recounted only the rows it touched.
+            # A rule edit: the IncrementalVerdict recounted only the rows it touched.
             self.summary = s.live.summary
             s.patch_annotations(live_notes(s.live, s.rules, s.changed_rows))
             self.banner.show_summary(self.summary, s.policy, default_policy(s.dst)[0].name)
@@ -160,8 +160,8 @@ class RulesLayer:
 
     def _rules_changed(self) -> None:
         s = self.session
-        current = self.summary is not None and not s.evaluating
-        self.panel.set_rules(s.rules, self.summary.per_rule if current else None)
+        current = None if s.evaluating else self.summary  # counts of a pending verdict: none
+        self.panel.set_rules(s.rules, current.per_rule if current is not None else None)
         if s.evaluating:
             self._show_pending()
         can_use_pair = s.src is not None and s.dst is not None

@@ -8,8 +8,10 @@ RuleActions. Clicking a rule shows its register's first row in the merged view.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -36,13 +38,14 @@ class RulesModel(HeaderedTableModel):
 
     enabledToggled = Signal(object, bool)  # the Rule, the wanted state
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self._widget = parent  # whose palette greys out disabled rules
         self.rules: tuple[Rule, ...] = ()
         self.counts: dict[int, int] = {}
         self.evaluated = False  # False: no verdict yet, so row counts are unknown
 
-    def set_rules(self, ruleset: RuleSet, counts: dict[int, int] | None) -> None:
+    def set_rules(self, ruleset: RuleSet, counts: Mapping[int, int] | None) -> None:
         rules = tuple(ruleset)
         same_rows = [r.register for r in rules] == [r.register for r in self.rules]
         self.counts, self.evaluated = dict(counts or {}), counts is not None
@@ -73,7 +76,8 @@ class RulesModel(HeaderedTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return rule.reason or None
         if role == Qt.ItemDataRole.ForegroundRole and not rule.enabled:
-            return self.parent().palette().color(self.parent().palette().ColorRole.PlaceholderText)
+            palette = self._widget.palette() if self._widget else QGuiApplication.palette()
+            return palette.color(QPalette.ColorRole.PlaceholderText)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if col == 1:
@@ -155,7 +159,7 @@ class RulesPanel(QWidget):
         index = self.table.currentIndex()
         return index.data(RuleRole) if index.isValid() else None
 
-    def set_rules(self, ruleset: RuleSet, counts: dict[int, int] | None) -> None:
+    def set_rules(self, ruleset: RuleSet, counts: Mapping[int, int] | None) -> None:
         keep = self.current_rule()
         self.model.set_rules(ruleset, counts)
         if keep is not None and keep.register in ruleset:

@@ -107,6 +107,8 @@ class SuggestDialog(QDialog):
         out = []
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
+            if item is None:  # never: i < topLevelItemCount()
+                continue
             rule = item.data(0, Qt.ItemDataRole.UserRole)
             if rule is not None and item.checkState(0) == Qt.CheckState.Checked:
                 out.append(rule)

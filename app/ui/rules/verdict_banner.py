@@ -130,6 +130,8 @@ class VerdictBanner(QFrame):
     @staticmethod
     def _first_failure(summary: Summary) -> str:
         first = summary.first_failure
+        if first is None:  # a rejection always names its first failure
+            return ""
         where = " ".join(x for x in (f"vCPU {first.vcpu}" if first.vcpu is not None else "",
                                      first.name or "") if x)
         line = summary.qemu_failure_line or ""
@@ -146,5 +148,5 @@ class VerdictBanner(QFrame):
         self._key = key
         self.icon.setPixmap(theme.status_icon(key, 28).pixmap(28, 28))
         # Re-read each time: the tint follows the colour scheme.
-        self.setStyleSheet(f"#verdictBanner {{ background: {theme.row_background(key).name()};"
+        self.setStyleSheet(f"#verdictBanner {{ background: {theme.css_background(key)};"
                            f" border-bottom: 2px solid {theme.accent(key).name()}; }}")

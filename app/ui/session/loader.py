@@ -23,6 +23,8 @@ from app.model.sources.register_set import RegisterSet
 log = logging.getLogger(__name__)
 
 Loader = Callable[..., RegisterSet]  # formats.load's signature: (path, *, progress=None)
+# formats.load_pair's: (path, *, progress=None) -> (src, dst), or None for a one-side file.
+PairLoader = Callable[..., tuple[RegisterSet, RegisterSet] | None]
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class LoadJob(QRunnable):
 
     def __init__(self, serial: int, loader: Loader, src_path: str | None,
                  dst_path: str | None, keep_src: RegisterSet | None,
-                 keep_dst: RegisterSet | None, pair_loader: Callable | None = None):
+                 keep_dst: RegisterSet | None, pair_loader: PairLoader | None = None):
         super().__init__()
         # The session keeps the job (to cancel it); Qt must not delete it after run().
         self.setAutoDelete(False)
@@ -68,11 +70,13 @@ class LoadJob(QRunnable):
 
     def run(self) -> None:
         try:
-            if self._pair_loader is not None:
-                src, dst = self._load_pair(self._paths[0])
+            src: RegisterSet | None
+            dst: RegisterSet | None
+            if self._pair_loader is not None and self._paths[0] is not None:
+                src, dst = self._load_pair(self._pair_loader, self._paths[0])
             else:
-                src, dst = [self._load(path) if path else keep
-                            for path, keep in zip(self._paths, self._keep)]
+                src, dst = (self._load(path) if path else keep
+                            for path, keep in zip(self._paths, self._keep, strict=True))
             self._check()
             result = LoadResult(src, dst, diff(src, dst) if src and dst else None)
         except Cancelled:
@@ -95,9 +99,9 @@ class LoadJob(QRunnable):
         self._check()
         return self._loader(path, progress=self._progress_for(path))
 
-    def _load_pair(self, path: str) -> tuple[RegisterSet, RegisterSet]:
+    def _load_pair(self, pair_loader: PairLoader, path: str) -> tuple[RegisterSet, RegisterSet]:
         self._check()
-        pair = self._pair_loader(path, progress=self._progress_for(path))
+        pair = pair_loader(path, progress=self._progress_for(path))
         if pair is None:
             raise FormatError("this source describes one side only: open a second file for "
                               "the other side", path=path, expected="a QEMU destination log")

@@ -1,22 +1,46 @@
-"""Session loading: opening sources in the background and applying a finished load.
+"""Source loading: opening register sources in the background, one load at a time.
 
-A mixin of ``Session`` (session.py), split out so that the loading life cycle — start a
-LoadJob, relay its progress, drop news from superseded jobs, install a complete result —
-reads on its own. A load that fails or is cancelled changes nothing: ``src``/``dst``/``diff``
-are replaced only when a complete result arrives (see loader.py).
+``SourceLoading`` is a part the Session owns (session.py). Each open starts a LoadJob
+(loader.py) in a private one-thread pool; the part relays the progress of the current job
+only — news from a job that a newer open superseded is dropped — and hands a complete
+``LoadResult`` to the session through ``resultReady``. A load that fails or is cancelled
+hands over nothing, so the sides stay as they were.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from app.model.compare.diff import diff
 from app.model.sources import readers as formats
-from app.ui.session.loader import LoadJob, LoadResult
+from app.model.sources.register_set import RegisterSet
+from app.ui.session.loader import Loader, LoadJob, LoadResult, PairLoader
+
+Sides = Callable[[], tuple[RegisterSet | None, RegisterSet | None]]  # the loaded (src, dst)
 
 
-class SessionLoading:
-    """Open / reload / cancel / swap, and the worker's results (mixed into Session)."""
+class SourceLoading(QObject):
+    """Open / reopen / cancel / swap, and the worker's news (owned by Session)."""
+
+    started = Signal(list)  # the paths being read
+    progress = Signal(str, int, int)  # path, done, total
+    failed = Signal(object)  # the exception; the loaded sides stay
+    cancelled = Signal()
+    busyChanged = Signal(bool)
+    resultReady = Signal(object)  # a complete LoadResult for the session to install
+
+    def __init__(self, sides: Sides, loader: Loader, parent: QObject | None = None):
+        super().__init__(parent)
+        self.loader = loader  # (path, *, progress) -> RegisterSet; tests may slow it down
+        self.pair_loader: PairLoader = formats.load_pair  # one file naming both sides
+        self._sides = sides
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._job: LoadJob | None = None
+        self._serial = 0
 
     @property
     def busy(self) -> bool:
@@ -26,16 +50,17 @@ class SessionLoading:
         """Read one or both sides in the background; the other side is kept."""
         if not src and not dst:
             return
-        self.cancel_load()
+        self.cancel()
         self._serial += 1
+        keep_src, keep_dst = self._sides()
         self._start(LoadJob(self._serial, self.loader, src and os.fspath(src),
-                            dst and os.fspath(dst), None if src else self.src,
-                            None if dst else self.dst), [p for p in (src, dst) if p])
+                            dst and os.fspath(dst), None if src else keep_src,
+                            None if dst else keep_dst), [p for p in (src, dst) if p])
 
     def open_log(self, path: str) -> None:
         """Read ONE file that names both sides (a QEMU destination log) as the diff; a file
         that names one side only fails like a bad file (the loaded sides stay)."""
-        self.cancel_load()
+        self.cancel()
         self._serial += 1
         path = os.fspath(path)
         self._start(LoadJob(self._serial, self.loader, path, None, None, None,
@@ -50,21 +75,6 @@ class SessionLoading:
         except formats.FormatError:
             return False
 
-    def _start(self, job: LoadJob, paths: list[str]) -> None:
-        # Bound methods of this QObject (not lambdas): Qt then queues the worker's emissions
-        # into the GUI thread, where this session lives.
-        job.signals.progress.connect(self._progress)
-        job.signals.finished.connect(self._finished)
-        job.signals.failed.connect(self._failed)
-        job.signals.cancelled.connect(self._cancelled)
-        self._job = job
-        self.busyChanged.emit(True)
-        self.loadStarted.emit(paths)
-        self._pool.start(job)
-
-    def reload(self) -> None:
-        self.reopen(self.src_path, self.dst_path)
-
     def reopen(self, src: str | None, dst: str | None) -> None:
         """Open a pair as it was opened: the same file on both sides is one QEMU log (when it
         names both sides), else the two sides."""
@@ -73,22 +83,34 @@ class SessionLoading:
         elif src or dst:
             self.open(src, dst)
 
-    def cancel_load(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-
-    def wait_idle(self, msecs: int = 30000) -> bool:
-        """Block until the workers are done (window close, tests)."""
-        return self._pool.waitForDone(msecs) and self._evaluator.wait(msecs)
-
     def swap(self) -> None:
         """Exchange the sides; the diff is recomputed at once (a merge is cheap)."""
         if self.busy:
             return
-        self._apply(LoadResult(self.dst, self.src,
-                               diff(self.dst, self.src) if self.src and self.dst else None))
+        src, dst = self._sides()
+        self.resultReady.emit(LoadResult(dst, src, diff(dst, src) if src and dst else None))
 
-    # -- worker results -----------------------------------------------------------------------
+    def cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Block until the worker is done (window close, tests)."""
+        return self._pool.waitForDone(msecs)
+
+    def _start(self, job: LoadJob, paths: list[str]) -> None:
+        # Bound methods of this QObject (not lambdas): Qt then queues the worker's emissions
+        # into the GUI thread, where this part lives.
+        job.signals.progress.connect(self._progress)
+        job.signals.finished.connect(self._finished)
+        job.signals.failed.connect(self._failed)
+        job.signals.cancelled.connect(self._cancelled)
+        self._job = job
+        self.busyChanged.emit(True)
+        self.started.emit(paths)
+        self._pool.start(job)
+
+    # -- worker news -----------------------------------------------------------------------------
     def _current(self, serial: int) -> bool:
         return self._job is not None and self._job.serial == serial
 
@@ -103,24 +125,16 @@ class SessionLoading:
 
     def _progress(self, serial: int, path: str, done: int, total: int) -> None:
         if self._current(serial):
-            self.loadProgress.emit(path, done, total)
+            self.progress.emit(path, done, total)
 
     def _finished(self, serial: int, result: LoadResult) -> None:
         if self._done(serial):
-            self._apply(result)
+            self.resultReady.emit(result)
 
     def _failed(self, serial: int, exc: Exception) -> None:
         if self._done(serial):
-            self.loadFailed.emit(exc)
+            self.failed.emit(exc)
 
     def _cancelled(self, serial: int) -> None:
         if self._done(serial):
-            self.loadCancelled.emit()
-
-    def _apply(self, result: LoadResult) -> None:
-        # Drop the old selection first: listeners of diffChanged may select a new row.
-        self.select(None)
-        self.src, self.dst, self.diff = result.src, result.dst, result.diff
-        self.sourcesChanged.emit()
-        self.diffChanged.emit()
-        self.evaluate(new_diff=True)
+            self.cancelled.emit()

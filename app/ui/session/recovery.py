@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Sequence
 
 from PySide6.QtWidgets import QMessageBox
 
@@ -21,13 +22,17 @@ from app.model.errors import FormatError, RuleError
 from app.model.rules import rulefile
 from app.model.session_file import Snapshot
 from app.model.verdict.policy import get_policy
+from app.ui.session.autosave import Autosaver
+from app.ui.session.session import Session
+from app.ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 RECOVERY_BOX_NAME = "recoveryBox"
 PROBLEMS_BOX_NAME = "recoveryProblemsBox"
 
 
-def offer_recovery(window, autosaver, *, cli_sources=()) -> bool:
+def offer_recovery(window: MainWindow, autosaver: Autosaver, *,
+                   cli_sources: Sequence[str] = ()) -> bool:
     """Ask about the newest orphaned autosave, if any; True when it was restored."""
     orphans = session_file.orphans(window.settings.autosave_dir())
     if not orphans:
@@ -75,7 +80,7 @@ def _describe(snap: Snapshot) -> str:
     return "\n".join(lines)
 
 
-def _ask(window, snap: Snapshot, cli_sources) -> bool:
+def _ask(window: MainWindow, snap: Snapshot, cli_sources: Sequence[str]) -> bool:
     when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(snap.saved_at))
     box = QMessageBox(QMessageBox.Icon.Question, "Restore the previous session?",
                       "Cpreg Explorer did not exit cleanly last time (a crash, or the process "
@@ -91,7 +96,7 @@ def _ask(window, snap: Snapshot, cli_sources) -> bool:
     return box.clickedButton() is restore_button
 
 
-def restore(window, snap: Snapshot) -> list[str]:
+def restore(window: MainWindow, snap: Snapshot) -> list[str]:
     """Put ``snap`` back into the window; what could not be restored, also shown to the user."""
     s, problems = window.session, []
     paths = []
@@ -101,7 +106,7 @@ def restore(window, snap: Snapshot) -> list[str]:
             path = None
         paths.append(path)
     if snap.rules is not None:
-        problems += _restore_rules(s, snap)
+        problems += _restore_rules(s, snap.rules, snap)
     if snap.policy is not None:
         problems += _restore_policy(s, snap.policy)
     apply_filters(window, snap)
@@ -115,9 +120,9 @@ def restore(window, snap: Snapshot) -> list[str]:
     return problems
 
 
-def _restore_rules(session, snap: Snapshot) -> list[str]:
+def _restore_rules(session: Session, text: str, snap: Snapshot) -> list[str]:
     try:
-        rules = rulefile.loads(snap.rules, snap.rules_path)
+        rules = rulefile.loads(text, snap.rules_path)
     except RuleError as exc:
         return [f"The autosaved rules could not be read: {exc}"]
     session.set_rules(rules, dirty=snap.rules_dirty)
@@ -125,7 +130,7 @@ def _restore_rules(session, snap: Snapshot) -> list[str]:
     return []
 
 
-def _restore_policy(session, name: str) -> list[str]:
+def _restore_policy(session: Session, name: str) -> list[str]:
     try:
         policy = get_policy(name)
     except KeyError as exc:
@@ -134,7 +139,7 @@ def _restore_policy(session, name: str) -> list[str]:
     return []
 
 
-def apply_filters(window, snap: Snapshot) -> None:
+def apply_filters(window: MainWindow, snap: Snapshot) -> None:
     """The filter bar's controls (which drive the proxy) set as in ``snap``; the vCPU is
     chosen once the diff has loaded, as the choice lists only the diff's vCPUs."""
     bar, f = window.filter_bar, snap.filters

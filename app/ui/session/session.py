@@ -2,10 +2,12 @@
 
 Widgets never hold model state of their own; they read it here and listen to the signals.
 
-The responsibilities live in mixins so that each reads on its own: loading in
-session_loading.py (``SessionLoading``), rules, policy and the live verdict in
-session_verdict.py (``SessionVerdict``, whose docstring lists the names the rules layer and the
-autosave code against). This class holds the state, the signals, selection and row notes.
+This class holds the state, the signals, selection and row notes. Loading is a part it owns
+and calls, ``self.loading`` (``SourceLoading``, loading.py): the open / reload / swap methods
+here only forward to it, and its complete results are installed by ``_apply``. Rules, policy
+and the live verdict are the part ``self.verdicts`` (``VerdictKeeper``, verdict.py, whose
+docstring lists the names the rules layer and the autosave code use); the Session forwards
+them.
 
 Loading is asynchronous (see loader.py). A load that fails or is cancelled changes nothing:
 ``src``/``dst``/``diff`` are replaced only when a complete result arrives.
@@ -13,9 +15,10 @@ Loading is asynchronous (see loader.py). A load that fails or is cancelled chang
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.model.compare.diff import Diff, DiffRow
 from app.model.compare.state_diff import StateDiff, diff_state
@@ -23,17 +26,16 @@ from app.model.rules.ruleset import RuleSet
 from app.model.sources import readers as formats
 from app.model.sources.register_set import ACCEL_UNKNOWN, RegisterSet
 from app.model.verdict.evaluate import Verdict
-from app.model.verdict.incremental.summary import LiveSummary
-from app.ui.session.loader import LoadJob
-from app.ui.session.loading import SessionLoading
-from app.ui.session.verdict import SessionVerdict
+from app.model.verdict.incremental.incremental_verdict import IncrementalVerdict
+from app.ui.session.loader import Loader, LoadResult
+from app.ui.session.loading import SourceLoading
+from app.ui.session.verdict import VerdictKeeper
 from app.ui.table.diff_model import RowNote
-from app.ui.tasks import Runner
-
-SIDES = ("src", "dst")
 
 
-class Session(SessionLoading, SessionVerdict, QObject):
+class Session(QObject):
+    """The state the views show and the signals that say when it changed."""
+
     sourcesChanged = Signal()  # src/dst (and their paths) were replaced
     diffChanged = Signal()  # a new Diff (or None): rows, counts and selection are stale
     selectionChanged = Signal(object)  # the selected DiffRow, or None
@@ -48,10 +50,8 @@ class Session(SessionLoading, SessionVerdict, QObject):
     verdictChanged = Signal()  # verdict (or verdict_error) replaced
     evaluationStarted = Signal()  # a worker builds a new verdict (`evaluating` is now True)
 
-    def __init__(self, parent=None, loader=formats.load):
+    def __init__(self, parent: QObject | None = None, loader: Loader = formats.load):
         super().__init__(parent)
-        self.loader = loader  # (path, *, progress) -> RegisterSet; tests may slow it down
-        self.pair_loader = formats.load_pair  # one file naming both sides (a QEMU log)
         self.src: RegisterSet | None = None
         self.dst: RegisterSet | None = None
         self.diff: Diff | None = None
@@ -59,21 +59,19 @@ class Session(SessionLoading, SessionVerdict, QObject):
         self.selected_is_state = False  # the selected row is CPU state (no rules apply)
         self._state: tuple | None = None  # (src, dst, StateDiff) once asked for
         self.annotations: dict[tuple[int, int], RowNote] = {}
-        self.rules = RuleSet()
-        self.rules_path: str | None = None
-        self.rules_dirty = False
-        self.policy: str | None = None
-        self.verdict: Verdict | None = None
-        self.verdict_error: Exception | None = None
-        self.live: LiveSummary | None = None
-        self.changed_rows: tuple[int, ...] | None = None
-        self._live_key: tuple | None = None  # (src, dst, policy) of `live`
-        self._building: tuple | None = None  # the key a pending build is for
-        self._evaluator = Runner(self)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._job: LoadJob | None = None
-        self._serial = 0
+        self.verdicts = VerdictKeeper(lambda: (self.src, self.dst, self.diff), self)
+        for part_signal, signal in ((self.verdicts.rulesChanged, self.rulesChanged),
+                                    (self.verdicts.verdictChanged, self.verdictChanged),
+                                    (self.verdicts.evaluationStarted, self.evaluationStarted)):
+            part_signal.connect(signal)
+        self.loading = SourceLoading(lambda: (self.src, self.dst), loader, self)
+        for part_signal, signal in ((self.loading.started, self.loadStarted),
+                                    (self.loading.progress, self.loadProgress),
+                                    (self.loading.failed, self.loadFailed),
+                                    (self.loading.cancelled, self.loadCancelled),
+                                    (self.loading.busyChanged, self.busyChanged)):
+            part_signal.connect(signal)  # a signal relays a signal, in the same emission
+        self.loading.resultReady.connect(self._apply)
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -91,6 +89,54 @@ class Session(SessionLoading, SessionVerdict, QObject):
             if regs is not None and regs.accel != ACCEL_UNKNOWN:
                 return regs.accel
         return ACCEL_UNKNOWN
+
+    # -- loading (forwarded to the part) ----------------------------------------------------------
+    @property
+    def loader(self) -> Loader:
+        """(path, *, progress) -> RegisterSet for each side; tests may slow it down."""
+        return self.loading.loader
+
+    @loader.setter
+    def loader(self, loader: Loader) -> None:
+        self.loading.loader = loader
+
+    @property
+    def busy(self) -> bool:
+        return self.loading.busy
+
+    def open(self, src: str | None = None, dst: str | None = None) -> None:
+        """Read one or both sides in the background; the other side is kept."""
+        self.loading.open(src, dst)
+
+    def open_log(self, path: str) -> None:
+        """Read ONE file naming both sides (a QEMU destination log) as the diff."""
+        self.loading.open_log(path)
+
+    describes_both_sides = staticmethod(SourceLoading.describes_both_sides)
+
+    def reopen(self, src: str | None, dst: str | None) -> None:
+        self.loading.reopen(src, dst)
+
+    def reload(self) -> None:
+        self.loading.reopen(self.src_path, self.dst_path)
+
+    def swap(self) -> None:
+        self.loading.swap()
+
+    def cancel_load(self) -> None:
+        self.loading.cancel()
+
+    def wait_idle(self, msecs: int = 30000) -> bool:
+        """Block until the workers are done (window close, tests)."""
+        return self.loading.wait(msecs) and self.verdicts.wait(msecs)
+
+    def _apply(self, result: LoadResult) -> None:
+        # Drop the old selection first: listeners of diffChanged may select a new row.
+        self.select(None)
+        self.src, self.dst, self.diff = result.src, result.dst, result.diff
+        self.sourcesChanged.emit()
+        self.diffChanged.emit()
+        self.verdicts.evaluate(new_diff=True)
 
     # -- selection and annotations -----------------------------------------------------------
     def select(self, row: DiffRow | None, *, state: bool = False) -> None:
@@ -124,3 +170,49 @@ class Session(SessionLoading, SessionVerdict, QObject):
             else:
                 self.annotations[key] = note
         self.annotationsPatched.emit(changed)
+
+    # -- rules and verdict: forwarded to self.verdicts ----------------------------------------
+    @property
+    def rules(self) -> RuleSet:
+        return self.verdicts.rules
+
+    @property
+    def rules_path(self) -> str | None:
+        return self.verdicts.rules_path
+
+    @property
+    def rules_dirty(self) -> bool:
+        return self.verdicts.rules_dirty
+
+    @property
+    def policy(self) -> str | None:
+        return self.verdicts.policy
+
+    @property
+    def verdict(self) -> Verdict | None:
+        return self.verdicts.verdict
+
+    @property
+    def verdict_error(self) -> Exception | None:
+        return self.verdicts.verdict_error
+
+    @property
+    def live(self) -> IncrementalVerdict | None:
+        return self.verdicts.live
+
+    @property
+    def changed_rows(self) -> tuple[int, ...] | None:
+        return self.verdicts.changed_rows
+
+    @property
+    def evaluating(self) -> bool:
+        return self.verdicts.evaluating
+
+    def set_rules(self, ruleset: RuleSet, *, dirty: bool = True) -> None:
+        self.verdicts.set_rules(ruleset, dirty=dirty)
+
+    def set_rules_file(self, path: str | os.PathLike | None, *, dirty: bool = False) -> None:
+        self.verdicts.set_rules_file(path, dirty=dirty)
+
+    def set_policy(self, policy: object) -> None:
+        self.verdicts.set_policy(policy)

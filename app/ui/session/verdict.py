@@ -1,6 +1,7 @@
 """Session rules and verdict: the user's rules, the policy and the live evaluation.
 
-A mixin of ``Session`` (session.py); the names the rules layer and the autosave code against:
+``VerdictKeeper``, a part the ``Session`` (session.py) owns; the Session forwards these
+names, which the rules layer and the autosave code use:
 
 * ``rules: RuleSet`` — the user's rules; replaced only through ``set_rules``.
 * ``set_rules(ruleset, *, dirty=True)`` — install ``ruleset`` (undo commands, file open,
@@ -13,15 +14,16 @@ A mixin of ``Session`` (session.py); the names the rules layer and the autosave 
   and why are in ``verdict.policy`` / ``verdict.policy_reason``.
 * ``verdict: Verdict | None`` — equal to ``evaluate(src, dst, rules, policy)``, None until
   both sides are loaded; ``verdict_error`` holds the exception when evaluating failed.
-* ``live: LiveSummary | None`` — the model's incremental verdict (``live.live`` is the
-  LiveVerdict) and its Summary; ``changed_rows`` — diff rows whose outcome or note may differ
-  from the previous verdict, or None when every row may (new pair, new policy, first verdict).
+* ``live: IncrementalVerdict | None`` — the model's incremental verdict: ``live.summary`` its
+  Summary, ``live.outcome(i)`` / ``live.row_reason(i)`` one row (``live.live`` is its
+  LiveVerdict part); ``changed_rows`` — diff rows whose outcome or note may differ from the
+  previous verdict, or None when every row may (new pair, new policy, first verdict).
 * signals ``rulesChanged`` (rules, rules_path or rules_dirty changed), ``verdictChanged``,
   and ``evaluationStarted`` when a worker starts a build (a new policy or pair on a big diff:
   the banner then says which release it is evaluating with until ``verdictChanged``).
 
-One LiveVerdict is built per (src, dst, policy): at once for ordinary pairs, in a worker above
-``SYNC_ROWS`` diff rows (a newer request always wins). A rule edit then only calls
+One IncrementalVerdict is built per (src, dst, policy): at once for ordinary pairs, in a worker
+above ``SYNC_ROWS`` diff rows (a newer request always wins). A rule edit then only calls
 ``update(rules)`` on the GUI thread (milliseconds at 256 vCPUs: only the edited registers'
 rows are re-judged). The rules layer turns each verdict into per-row notes: every row with
 ``set_annotations`` after a build, the ``changed_rows`` only with ``patch_annotations``.
@@ -31,23 +33,54 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
+from PySide6.QtCore import QObject, Signal
+
+from app.model.compare.diff import Diff
 from app.model.rules.ruleset import RuleSet
-from app.model.verdict.incremental.live import LiveVerdict
-from app.model.verdict.incremental.summary import LiveSummary
+from app.model.sources.register_set import RegisterSet
+from app.model.verdict.evaluate import Verdict
+from app.model.verdict.incremental.incremental_verdict import IncrementalVerdict, VerdictUpdate
+from app.ui.tasks import Runner
 
 log = logging.getLogger(__name__)
 SYNC_ROWS = 5000  # below this many diff rows a verdict takes milliseconds: no worker
 
+Key = tuple[RegisterSet, RegisterSet, Any]  # (src, dst, policy) an IncrementalVerdict is for
+Sides = Callable[[], tuple[RegisterSet | None, RegisterSet | None, Diff | None]]
 
-def _same(key: tuple, other: tuple | None) -> bool:
+
+def _same(key: Key, other: Key | None) -> bool:
     """Same sides (identity: RegisterSet equality would compare every value) and policy."""
     return (other is not None and key[0] is other[0] and key[1] is other[1]
             and key[2] == other[2])
 
 
-class SessionVerdict:
-    """Rules, policy and the verdict kept up to date with them (mixed into Session)."""
+class VerdictKeeper(QObject):
+    """Rules, policy and the verdict kept up to date with them, for the sides ``sides()``
+    returns (the Session's current src, dst and diff)."""
+
+    rulesChanged = Signal()
+    verdictChanged = Signal()
+    evaluationStarted = Signal()
+
+    def __init__(self, sides: Sides, parent: QObject | None = None):
+        super().__init__(parent)
+        self._sides = sides
+        self.rules = RuleSet()
+        self.rules_path: str | None = None
+        self.rules_dirty = False
+        self.policy: str | None = None
+        self.verdict: Verdict | None = None
+        self.verdict_error: Exception | None = None
+        self.live: IncrementalVerdict | None = None
+        self.changed_rows: tuple[int, ...] | None = None
+        self._live_key: Key | None = None  # (src, dst, policy) of `live`
+        self._building: Key | None = None  # the key a pending build is for
+        self._evaluator = Runner(self)
 
     def set_rules(self, ruleset: RuleSet, *, dirty: bool = True) -> None:
         self.rules = ruleset
@@ -55,8 +88,8 @@ class SessionVerdict:
         self.evaluate()  # first: a listener of rulesChanged then sees `evaluating`
         self.rulesChanged.emit()
 
-    def set_rules_file(self, path: str | None, *, dirty: bool = False) -> None:
-        self.rules_path = path and os.fspath(path)
+    def set_rules_file(self, path: str | os.PathLike | None, *, dirty: bool = False) -> None:
+        self.rules_path = None if path is None else os.fspath(path)
         self.rules_dirty = dirty
         self.rulesChanged.emit()
 
@@ -71,53 +104,55 @@ class SessionVerdict:
     def evaluating(self) -> bool:
         return self._evaluator.pending
 
+    def wait(self, msecs: int) -> bool:
+        return self._evaluator.wait(msecs)
+
     def evaluate(self, *, new_diff: bool = False) -> None:
         """Bring the verdict up to date with the current sides, rules and policy: an
-        incremental ``update`` when the LiveVerdict is for these sides and policy, else a new
-        LiveVerdict. With ``new_diff`` a verdict for the old pair is dropped at once rather
-        than shown until a worker ends."""
-        src, dst, rules, policy = self.src, self.dst, self.rules, self.policy
+        incremental ``update`` when the IncrementalVerdict is for these sides and policy, else
+        a new one. With ``new_diff`` a verdict for the old pair is dropped at once rather than
+        shown until a worker ends."""
+        src, dst, diff = self._sides()
+        rules, policy = self.rules, self.policy
         if src is None or dst is None:
             self._evaluator.cancel()
             self._building = self.live = self._live_key = None
             self._verdict_done(None)
             return
-        key = (src, dst, policy)
+        key: Key = (src, dst, policy)
         if self.live is not None and _same(key, self._live_key) and not self._evaluator.pending:
             try:
-                self.live.live.update(rules)
-                self.live.update(rules)
+                update = self.live.update(rules)
             except Exception as exc:  # same path as a failed build: the banner reports it
                 self._verdict_failed(exc)
             else:
-                self._verdict_done(self.live, self.live.last_rows)
+                self._verdict_done(update)
             return
         if self._evaluator.pending and _same(key, self._building):
             return  # the build in flight applies the rules current when it lands
-        background = (len(self.diff.rows) if self.diff is not None else 0) > SYNC_ROWS
+        background = (len(diff.rows) if diff is not None else 0) > SYNC_ROWS
         if background and new_diff and self.verdict is not None:
             self._verdict_done(None)
         self._building = key
 
-        def build() -> LiveSummary:
-            return LiveSummary(LiveVerdict(src, dst, policy, rules), rules)
+        def build() -> IncrementalVerdict:
+            return IncrementalVerdict(src, dst, policy, rules)
 
-        def built(live: LiveSummary) -> None:
+        def built(live: IncrementalVerdict) -> None:
             self._building = None
             self.live, self._live_key = live, key
-            if self.rules is not rules:  # edited while the worker ran: catch up, cheaply
-                live.live.update(self.rules)
-                live.update(self.rules)
-            self._verdict_done(live)
+            # Edited while the worker ran: catch up, cheaply. Either way every row is new.
+            update = live.last if self.rules is rules else live.update(self.rules)
+            self._verdict_done(replace(update, changed_rows=None))
 
         self._evaluator.run(build, built, self._verdict_failed, background=background)
         if self._evaluator.pending:
             self.evaluationStarted.emit()
 
-    def _verdict_done(self, live: LiveSummary | None,
-                      changed: tuple[int, ...] | None = None) -> None:
-        self.verdict = None if live is None else live.live.verdict
-        self.verdict_error, self.changed_rows = None, changed
+    def _verdict_done(self, update: VerdictUpdate | None) -> None:
+        self.verdict = None if update is None else update.verdict
+        self.verdict_error = None
+        self.changed_rows = None if update is None else update.changed_rows
         self.verdictChanged.emit()
 
     def _verdict_failed(self, exc: Exception) -> None:

@@ -59,12 +59,13 @@ def row_note(rv: RowVerdict, reason: Reason | None, rules, title: str) -> RowNot
     """The words for one row's outcome; None when nothing happens there."""
     rule = rules.get(rv.row.id)
     why = reason.message if reason is not None else ""
-    if rv.outcome == "tolerated" and rv.by_policy:
-        return RowNote(f"tolerated by {title} itself ({rv.rule.type.value})", True,
-                       f"Built into {title}: {rv.rule.reason}")
-    if rv.outcome == "tolerated":
-        return RowNote(f"tolerated by {rule_text(rv.rule)}", True,
-                       f"Tolerated by the {rv.rule.describe()}: {rv.rule.reason}")
+    by = rv.rule if rv.outcome == "tolerated" else None  # a tolerated row names its rule
+    if by is not None and rv.by_policy:
+        return RowNote(f"tolerated by {title} itself ({by.type.value})", True,
+                       f"Built into {title}: {by.reason}")
+    if by is not None:
+        return RowNote(f"tolerated by {rule_text(by)}", True,
+                       f"Tolerated by the {by.describe()}: {by.reason}")
     if rv.outcome == "blocking":
         extra = ""
         if rule is not None:

@@ -14,16 +14,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Protocol
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QFontDatabase
 
-from app.model.compare.diff import Diff, DiffRow
+from app.model.compare.diff import DiffRow
 from app.model.registers import regdb
 from app.model.registers.regid import format_id
 from app.model.sources.register_set import ACCEL_UNKNOWN
 from app.ui import theme
 from app.ui.table.base import HeaderedTableModel
+
+
+class HasRows(Protocol):
+    """What the model reads of a Diff — or of a StateDiff (the CPU state tab): its rows."""
+
+    @property
+    def rows(self) -> tuple[DiffRow, ...]: ...
 
 
 class Column(IntEnum):
@@ -85,7 +93,7 @@ class DiffTableModel(HeaderedTableModel):
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
     # -- feeding ---------------------------------------------------------------------------
-    def set_diff(self, diff: Diff | None, accel: str = ACCEL_UNKNOWN) -> None:
+    def set_diff(self, diff: HasRows | None, accel: str = ACCEL_UNKNOWN) -> None:
         self.beginResetModel()
         self._rows = diff.rows if diff is not None else ()
         self._accel = accel

@@ -8,7 +8,9 @@ column it keeps the source order, which is QEMU's merge order.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Signal
+from typing import cast
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Signal
 
 from app.model.compare.diff import Status
 from app.model.registers import regdb
@@ -31,7 +33,8 @@ class DiffFilterProxy(QSortFilterProxyModel):
         self._vcpu: int | None = None
 
     def source(self) -> DiffTableModel:
-        return self.sourceModel()  # type: ignore[return-value]
+        # Always one: the window and the state page set a DiffTableModel (hot path: no check).
+        return cast(DiffTableModel, self.sourceModel())
 
     # -- settings ---------------------------------------------------------------------------
     @property
@@ -78,7 +81,8 @@ class DiffFilterProxy(QSortFilterProxyModel):
         self.filtersChanged.emit()
 
     # -- QSortFilterProxyModel --------------------------------------------------------------
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+    def filterAcceptsRow(self, source_row: int,
+                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.source()
         row = model.record(source_row)
         if self._vcpu is not None and row.vcpu != self._vcpu:

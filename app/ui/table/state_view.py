@@ -83,7 +83,7 @@ class StatePage(QWidget):
 
     def set_state(self, state: StateDiff | None, accel: str) -> None:
         self.state = state
-        self.model.set_diff(state, accel)  # duck-typed: only ``.rows`` is read
+        self.model.set_diff(state, accel)  # only ``.rows`` is read (HasRows)
         text = presence_text(state)
         self.presence.setText(text)
         self.presence.setVisible(bool(text))

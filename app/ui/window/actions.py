@@ -1,4 +1,4 @@
-"""The window's menus and shortcuts (File, Edit, View, Help), built from the window's slots.
+"""The window's menus and shortcuts (File, Edit, View, Help), built from the window's parts.
 
 Actions are plain attributes of ``Actions`` so later layers can insert theirs next to them
 (e.g. an Edit → Undo/Redo pair before ``copy``, or File → Export after ``reload``).
@@ -7,12 +7,17 @@ Actions are plain attributes of ``Actions`` so later layers can insert theirs ne
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu
 
+from app.ui.session.session import Session
+from app.ui.settings import Settings
 from app.ui.window import dialogs
+from app.ui.window.diff_page import DiffPage
+from app.ui.window.gestures import WindowGestures
 
 
 def _action(window, text: str, slot, shortcut=None, context=None) -> QAction:
@@ -27,29 +32,39 @@ def _action(window, text: str, slot, shortcut=None, context=None) -> QAction:
 
 
 class Actions:
-    def __init__(self, window):
-        w = window
+    """The menu bar's actions, by name; called, the window's own QActions (see __call__).
+
+    A part of the window, given what its actions act on: the Session (swap, reload), the
+    gestures (open), the page (copy, find, next difference), the settings (recent pairs).
+    """
+
+    def __init__(self, window: QMainWindow, session: Session, gestures: WindowGestures,
+                 page: DiffPage, settings: Settings, *, show_details: Callable[[], None],
+                 clear_recent: Callable[[], None]):
+        w, g, view = window, gestures, page.view
+        self._window, self._settings, self._gestures = window, settings, gestures
+        self._clear_recent = clear_recent
         Std = QKeySequence.StandardKey
-        self.open_src = _action(w, "Open &source (incoming)…", w.open_source_dialog, Std.Open)
-        self.open_dst = _action(w, "Open &destination (local)…", w.open_destination_dialog,
+        self.open_src = _action(w, "Open &source (incoming)…", g.open_source_dialog, Std.Open)
+        self.open_dst = _action(w, "Open &destination (local)…", g.open_destination_dialog,
                                 "Ctrl+Shift+O")
-        self.open_demo = _action(w, "Open the &demo pair", w.open_demo)
-        self.swap = _action(w, "S&wap sides", w.session.swap, "Ctrl+Shift+S")
-        self.reload = _action(w, "&Reload", w.session.reload, Std.Refresh)
+        self.open_demo = _action(w, "Open the &demo pair", g.open_demo)
+        self.swap = _action(w, "S&wap sides", session.swap, "Ctrl+Shift+S")
+        self.reload = _action(w, "&Reload", session.reload, Std.Refresh)
         self.quit = _action(w, "&Quit", w.close, Std.Quit)
         self.recent = QMenu("Open &recent", w)
-        self.recent.aboutToShow.connect(lambda: self._fill_recent(w))
+        self.recent.aboutToShow.connect(self._fill_recent)
 
         # Copy only while the table has focus: Ctrl+C in the search field copies its text.
-        self.copy = _action(w, "&Copy rows", w.view.copy_selection, Std.Copy,
+        self.copy = _action(w, "&Copy rows", view.copy_selection, Std.Copy,
                             Qt.ShortcutContext.WidgetShortcut)
-        w.view.addAction(self.copy)
-        self.find = _action(w, "&Find…", w.filter_bar.focus_search, Std.Find)
-        self.next_diff = _action(w, "&Next difference", lambda: w.view.goto_difference(1),
+        view.addAction(self.copy)
+        self.find = _action(w, "&Find…", page.filter_bar.focus_search, Std.Find)
+        self.next_diff = _action(w, "&Next difference", lambda: view.goto_difference(1),
                                  "Alt+Down")
-        self.prev_diff = _action(w, "&Previous difference", lambda: w.view.goto_difference(-1),
+        self.prev_diff = _action(w, "&Previous difference", lambda: view.goto_difference(-1),
                                  "Alt+Up")
-        self.details = _action(w, "Register &details", w.show_details)
+        self.details = _action(w, "Register &details", show_details)
         self.shortcuts = _action(w, "&Keyboard shortcuts", lambda: dialogs.show_shortcuts(w),
                                  ["Ctrl+?", "Ctrl+Shift+/"])
         self.about = _action(w, "&About Cpreg Explorer", lambda: dialogs.show_about(w))
@@ -62,42 +77,48 @@ class Actions:
         edit = self.edit_menu = bar.addMenu("&Edit")
         for item in (self.copy, self.find):
             _add(edit, item)
-        view = bar.addMenu("&View")
+        menu = bar.addMenu("&View")
         for item in (self.next_diff, self.prev_diff, None):
-            _add(view, item)
-        filters = view.addMenu("&Filters")
-        for action in w.filter_bar.status_actions.values():
+            _add(menu, item)
+        filters = menu.addMenu("&Filters")
+        for action in page.filter_bar.status_actions.values():
             filters.addAction(action)
         filters.addSeparator()
-        filters.addAction(w.filter_bar.hide_state_action)
-        view.addSeparator()
-        self.view_menu = view  # docks add their toggle actions here
-        view.addAction(self.details)
+        filters.addAction(page.filter_bar.hide_state_action)
+        menu.addSeparator()
+        self.view_menu = menu  # docks add their toggle actions here
+        menu.addAction(self.details)
         help_menu = bar.addMenu("&Help")
         for item in (self.shortcuts, self.about):
             _add(help_menu, item)
-        self.update_enabled(w.session)
+        self.update_enabled(session)
 
-    def update_enabled(self, session) -> None:
+    def __call__(self) -> list[QAction]:
+        """``QWidget.actions()`` of the window: this part is the window's ``actions``
+        attribute, which hides that method, so calling it keeps the Qt meaning."""
+        return QMainWindow.actions(self._window)
+
+    def update_enabled(self, session: Session) -> None:
         loaded = bool(session.src or session.dst)
         self.reload.setEnabled(loaded and not session.busy)
         self.swap.setEnabled(loaded and not session.busy)
         for action in (self.copy, self.next_diff, self.prev_diff):
             action.setEnabled(session.diff is not None)
 
-    def _fill_recent(self, window) -> None:
+    def _fill_recent(self) -> None:
         self.recent.clear()
-        pairs = window.settings.recent_pairs()
+        pairs = self._settings.recent_pairs()
         for n, (src, dst) in enumerate(pairs, 1):
             label = f"&{n % 10}  {os.path.basename(src)}  →  {os.path.basename(dst)}"
             action = self.recent.addAction(label)
             action.setToolTip(f"{src} → {dst}")
-            action.triggered.connect(lambda _c=False, s=src, d=dst: window.open_pair(s, d))
+            action.triggered.connect(
+                lambda _c=False, s=src, d=dst: self._gestures.open_pair(s, d))
         if not pairs:
             self.recent.addAction("No recent pairs").setEnabled(False)
             return
         self.recent.addSeparator()
-        self.recent.addAction("Clear recent", window.clear_recent)
+        self.recent.addAction("Clear recent", self._clear_recent)
 
 
 def _add(menu: QMenu, item) -> None:

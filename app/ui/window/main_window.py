@@ -1,48 +1,48 @@
 """The explorer window: start page or merged view, details dock, status-bar summary.
 
-It wires widgets to the Session and turns user gestures (menus, drops, the start page) into
-Session calls; it holds no register state itself. The wiring to the Session is in
-window_wiring.py and the open / drop gestures in window_gestures.py (mixins of MainWindow). Extension points for later layers:
-``add_banner`` (top of the central area, e.g. a verdict banner), ``add_side_panel`` (a dock on
-the right, e.g. rules), ``view.add_context_menu_hook`` (row menus), ``actions`` (menus).
+It builds the widgets and the parts it owns and calls: ``page`` (DiffPage: the table tabs and
+their counts), ``gestures`` (WindowGestures: open dialogs, drops, the demo) and ``actions``
+(Actions: the menus). When the Session changes, the window's slots say which parts refresh,
+in the order that matters; it holds no register state itself. Extension points for later
+layers: ``add_banner`` (top of the central area, e.g. a verdict banner), ``add_side_panel``
+(a dock on the right, e.g. rules), ``view.add_context_menu_hook`` (row menus), ``actions``.
 """
 
 from __future__ import annotations
 
 from contextlib import ExitStack
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QMainWindow,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from app.ui import theme
+from app.ui.crash import CrashGuard
 from app.ui.details.panel import DetailsPanel
 from app.ui.icons import app_icon
 from app.ui.overview.dock import install_overview
 from app.ui.rules.layer import install_rules
+from app.ui.session.autosave import Autosaver
 from app.ui.session.session import Session
 from app.ui.settings import Settings
-from app.ui.table.diff_model import Column, DiffTableModel
-from app.ui.table.diff_view import DiffView
-from app.ui.table.filter_bar import FilterBar
-from app.ui.table.filter_proxy import DiffFilterProxy
-from app.ui.table.state_view import StatePage
 from app.ui.window.actions import Actions
-from app.ui.window.gestures import WindowGestures
+from app.ui.window.dialogs import show_load_error
+from app.ui.window.diff_page import DiffPage
+from app.ui.window.gestures import WindowGestures, accepts_drop, dropped_paths
 from app.ui.window.legend import Legend
 from app.ui.window.progress import LoadProgress
 from app.ui.window.start_page import StartPage
-from app.ui.window.status_summary import Summary
-from app.ui.window.wiring import WindowWiring
+from app.ui.window.status_summary import SummaryBar
+
+START_PAGE, DIFF_PAGE = 0, 1  # the central stack's pages
 
 
-class MainWindow(WindowWiring, WindowGestures, QMainWindow):
-    """The window: builds the widgets; wiring and gestures come from the mixins."""
+class MainWindow(QMainWindow):
+    """The window: builds the widgets and parts, and says which refresh when."""
+
+    # The menus part, where the layers and tests find them. It hides QWidget.actions(), so it
+    # is callable the same way (Actions.__call__).
+    actions: Actions
 
     def __init__(self, settings: Settings | None = None, session: Session | None = None):
         super().__init__()
@@ -51,36 +51,22 @@ class MainWindow(WindowWiring, WindowGestures, QMainWindow):
         self.setAcceptDrops(True)
         self.settings = settings or Settings()
         self.session = session or Session(self)
+        # Set by app.start for the application's window (tests build windows without them).
+        self.autosaver: Autosaver | None = None
+        self.crash_guard: CrashGuard | None = None
         self._resources = ExitStack()  # extracted demo files live until the window closes
-        self._patching = False  # a rule edit's few rows are being re-noted (_annotations_patched)
-        self._state_shown = None  # the diff the CPU state tab was last filled for
+        self.gestures = WindowGestures(self, self.session, self.settings, self._resources)
 
-        self.model = DiffTableModel(self)
-        self.proxy = DiffFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.view = DiffView()
-        self.view.setModel(self.proxy)
-        self.view.setColumnHidden(Column.RULE, True)  # shown once rules annotate rows
-        self.filter_bar = FilterBar(self.proxy)
+        self.summary = SummaryBar(self.statusBar())
+        self.page = DiffPage(self.session, self.summary)
+        # The page's widgets, by the names the layers and tests use.
+        self.model, self.proxy, self.view = self.page.model, self.page.proxy, self.page.view
+        self.filter_bar, self.tabs = self.page.filter_bar, self.page.tabs
+        self.state_page = self.page.state_page
         self.start_page = StartPage()
-        diff_page = QWidget()
-        page_layout = QVBoxLayout(diff_page)
-        page_layout.setContentsMargins(0, 0, 0, 0)
-        page_layout.setSpacing(0)
-        page_layout.addWidget(self.filter_bar)
-        self.summary = Summary(self.statusBar())
-        page_layout.addWidget(self.summary.warning)
-        self.state_page = StatePage()
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("viewTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.view, "cpregs")
-        self.tabs.addTab(self.state_page, "CPU state")
-        self.tabs.setTabToolTip(1, "Core registers and GIC state: not part of the verdict")
-        page_layout.addWidget(self.tabs, 1)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.start_page)
-        self.stack.addWidget(diff_page)
+        self.stack.addWidget(self.page)
         central = QWidget()
         self.banner_layout = QVBoxLayout()  # empty until a layer adds a banner
         self.banner_layout.setContentsMargins(0, 0, 0, 0)
@@ -98,7 +84,8 @@ class MainWindow(WindowWiring, WindowGestures, QMainWindow):
         self.legend_dock = self._dock(self.legend, "Legend", "legendDock",
                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self.legend_dock.hide()
-        self.actions = Actions(self)
+        self.actions = Actions(self, self.session, self.gestures, self.page, self.settings,
+                               show_details=self.show_details, clear_recent=self.clear_recent)
         for dock in (self.details_dock, self.legend_dock):
             self.actions.view_menu.addAction(dock.toggleViewAction())
         self.overview_dock = install_overview(self)  # hidden; pyqtgraph loads on first show
@@ -123,12 +110,98 @@ class MainWindow(WindowWiring, WindowGestures, QMainWindow):
         self.actions.view_menu.addAction(dock.toggleViewAction())
         return dock
 
-    def _dock(self, widget, title, name, area) -> QDockWidget:
+    def _dock(self, widget: QWidget, title: str, name: str,
+              area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)  # saveState()/restoreState() find docks by object name
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
+
+    # -- gestures (the part does the work) ----------------------------------------------------
+    def open_pair(self, src: str, dst: str) -> None:
+        self.gestures.open_pair(src, dst)
+
+    def open_dropped(self, paths: list[str]) -> None:
+        self.gestures.open_dropped(paths)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if accepts_drop(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event.mimeData())
+        event.acceptProposedAction()
+        self.gestures.open_dropped(paths)
+
+    def clear_recent(self) -> None:
+        self.settings.clear_recent()
+        self.start_page.set_recent([])
+
+    def show_details(self) -> None:
+        self.details_dock.show()
+        self.details_dock.raise_()
+        fields = self.details.fields
+        if fields.isVisible():
+            fields.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not fields.currentIndex().isValid():
+                fields.selectionModel().setCurrentIndex(
+                    fields.model().index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    # -- following the Session ----------------------------------------------------------------
+    def _connect(self) -> None:
+        s = self.session
+        s.sourcesChanged.connect(self._sources_changed)
+        s.diffChanged.connect(self._diff_changed)
+        s.selectionChanged.connect(
+            lambda row: self.details.show_record(row, s.accel,
+                                                 None if s.selected_is_state else s.diff))
+        s.annotationsChanged.connect(self._annotations_changed)
+        s.annotationsPatched.connect(self.page.patch_notes)
+        s.loadFailed.connect(lambda exc: show_load_error(self, exc))
+        s.busyChanged.connect(lambda _busy: self.actions.update_enabled(s))
+        self.page.detailsRequested.connect(self.show_details)
+        sp, g = self.start_page, self.gestures
+        sp.openSourceRequested.connect(g.open_source_dialog)
+        sp.openDestinationRequested.connect(g.open_destination_dialog)
+        sp.openDemoRequested.connect(g.open_demo)
+        sp.openPairRequested.connect(g.open_pair)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
+
+    def _sources_changed(self) -> None:
+        s = self.session
+        self.start_page.set_sides(s.src_path, s.dst_path)
+        if s.src_path and s.dst_path:
+            self.settings.add_recent_pair(s.src_path, s.dst_path)
+            self.start_page.set_recent(self.settings.recent_pairs())
+        # The title (pair, rule file, modified marker) is kept by the rules layer (rule_files).
+        self.actions.update_enabled(s)
+
+    def _diff_changed(self) -> None:
+        self.page.show_diff()
+        self._refresh_all()
+        if self.session.diff is not None:
+            self.view.goto_difference(1)  # start where the first problem is, as Meld does
+
+    def _annotations_changed(self) -> None:
+        self.page.show_notes()
+        self._refresh_all()
+
+    def _refresh_all(self) -> None:
+        has_diff = self.session.diff is not None
+        if has_diff != (self.stack.currentIndex() == DIFF_PAGE):
+            # Details mean nothing on the start page; bring them back with the first diff.
+            self.details_dock.setVisible(has_diff)
+        self.stack.setCurrentIndex(DIFF_PAGE if has_diff else START_PAGE)
+        self.start_page.set_recent(self.settings.recent_pairs())
+        self.actions.update_enabled(self.session)
+        self.page.refresh_counts()
+
+    def _scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        theme.sync_palette()
+        self.model.refresh()
+        self.legend.refresh()
+        self.details.update()
 
     # -- window lifetime -----------------------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -138,11 +211,12 @@ class MainWindow(WindowWiring, WindowGestures, QMainWindow):
         if state:
             self.restoreState(state)
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.rules_layer.files.close_allowed():
             event.ignore()  # unsaved rules: the question is open and closes again if told
             return
-        self.settings.set_window_layout(bytes(self.saveGeometry()), bytes(self.saveState()))
+        self.settings.set_window_layout(bytes(self.saveGeometry().data()),
+                                        bytes(self.saveState().data()))
         self.session.cancel_load()
         self.session.wait_idle()
         self._resources.close()

@@ -27,12 +27,12 @@ def describe(regs: RegisterSet) -> str:
 
 def tooltip(regs: RegisterSet) -> str:
     p = regs.provenance
-    lines = [p.path, f"format {p.format}, accelerator {p.accel}"] + list(p.notes)
+    lines = [p.path, f"format {p.format}, accelerator {p.accel}", *p.notes]
     return "\n".join(lines)
 
 
-class Summary:
-    """Fills a QStatusBar; kept separate so the window only says *when* to refresh."""
+class SummaryBar:
+    """Fills a QStatusBar (and the warning strip); the window only says *when* to refresh."""
 
     def __init__(self, bar: QStatusBar):
         self.src, self.dst = QLabel(), QLabel()
@@ -69,7 +69,7 @@ class Summary:
             label.setVisible(regs is not None)
         self.warning.setText(self._warnings(diff, accel))
         self.warning.setStyleSheet(  # re-read each time: the tint follows the colour scheme
-            f"background: {theme.row_background('unexpected').name()}; font-weight: bold")
+            f"background: {theme.css_background('unexpected')}; font-weight: bold")
         self.warning.setToolTip(self._variance_tooltip(diff, accel))
         self.warning.setVisible(bool(self.warning.text()))
         for key, (icon, label) in self.count_labels.items():
@@ -92,8 +92,9 @@ class Summary:
                        f"(only the {common} shared vCPUs are compared)")
         if diff.variance:
             names = sorted({regdb.lookup(v.id, accel).name for v in diff.variance})
+            more = "…" if len(names) > 3 else ""
             out.append(f"{len(names)} register(s) differ between vCPUs: "
-                       f"{', '.join(names[:3])}{'…' if len(names) > 3 else ''} (hover for the values)")
+                       f"{', '.join(names[:3])}{more} (hover for the values)")
         return "⚠ " + "   ·   ".join(out) if out else ""
 
     @staticmethod

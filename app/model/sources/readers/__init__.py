@@ -9,22 +9,14 @@ file and None for every single-sided source (``load`` of a log gives its incomin
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
 
 from app.model.errors import FormatError, UnknownFormatError
-from app.model.sources.readers import (
-    analyze,
-    csvdump,
-    firecracker,
-    gdbregs,
-    jsondump,
-    qemulog,
-    reglist,
-    textdump,
-)
-from app.model.sources.readers.stream import migstream
 from app.model.sources.register_set import RegisterSet
 
 SNIFF_BYTES = 64 * 1024
@@ -32,23 +24,45 @@ SNIFF_BYTES = 64 * 1024
 
 @dataclass(frozen=True)
 class Reader:
+    """One format: its name, and where its ``sniff``/``read`` (and ``read_pair`` for sources
+    naming both sides, QEMU logs) live. The module is imported on first use, so reading a
+    stream does not import the nine other readers (the CLI's start-up time is mostly imports);
+    a test checks ``name`` against each module's FORMAT."""
+
     name: str
-    sniff: Callable[[bytes], str | None]  # None = "this is mine", else why not
-    read: Callable[..., RegisterSet]
-    # (path, *, progress) -> object with .src/.dst, for sources naming both sides (logs)
-    read_pair: Callable | None = None
+    module: str  # under app.model.sources.readers
+    read_name: str
+    pair_name: str | None = None
+
+    def _module(self) -> ModuleType:
+        return importlib.import_module(f"app.model.sources.readers.{self.module}")
+
+    @property
+    def sniff(self) -> Callable[[bytes], str | None]:  # None = "this is mine", else why not
+        sniff: Callable[[bytes], str | None] = self._module().sniff
+        return sniff
+
+    @property
+    def read(self) -> Callable[..., RegisterSet]:
+        read: Callable[..., RegisterSet] = getattr(self._module(), self.read_name)
+        return read
+
+    @property
+    def read_pair(self) -> Callable[..., Any] | None:
+        """(path, *, progress) -> object with .src/.dst; None for single-sided sources."""
+        return getattr(self._module(), self.pair_name) if self.pair_name else None
 
 
 READERS: tuple[Reader, ...] = (
-    Reader(migstream.FORMAT, migstream.sniff, migstream.read_stream),
-    Reader(firecracker.FORMAT, firecracker.sniff, firecracker.read_firecracker),
-    Reader(analyze.FORMAT, analyze.sniff, analyze.read_analyze_json),
-    Reader(jsondump.FORMAT, jsondump.sniff, jsondump.read_json_dump),
-    Reader(qemulog.FORMAT, qemulog.sniff, qemulog.read_log, qemulog.read_log_pair),
-    Reader(gdbregs.FORMAT, gdbregs.sniff, gdbregs.read_gdb_registers),
-    Reader(reglist.FORMAT, reglist.sniff, reglist.read_reg_list),
-    Reader(csvdump.FORMAT, csvdump.sniff, csvdump.read_csv_dump),
-    Reader(textdump.FORMAT, textdump.sniff, textdump.read_text_dump),
+    Reader("qemu-stream", "stream.migstream", "read_stream"),
+    Reader("firecracker-template", "firecracker", "read_firecracker"),
+    Reader("analyze-migration", "analyze", "read_analyze_json"),
+    Reader("json-dump", "jsondump", "read_json_dump"),
+    Reader("qemu-log", "qemulog", "read_log", "read_log_pair"),
+    Reader("gdb-registers", "gdbregs", "read_gdb_registers"),
+    Reader("kvm-reg-list", "reglist", "read_reg_list"),
+    Reader("csv-dump", "csvdump", "read_csv_dump"),
+    Reader("text-dump", "textdump", "read_text_dump"),
 )
 
 
@@ -86,7 +100,7 @@ def load_pair(path: str, *, progress=None) -> tuple[RegisterSet, RegisterSet] | 
     """(incoming, destination) when ONE file describes both sides (a QEMU destination log);
     None for every other source, which the caller then loads with ``load``.
 
-    Both sets hold only what the file names (see formats/qemulog.py); FormatError on bad input.
+    Both sets hold only what the file names (see readers/qemulog.py); FormatError on bad input.
     """
     reader = detect(path)
     if reader.read_pair is None:

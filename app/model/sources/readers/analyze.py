@@ -37,7 +37,7 @@ MAX_VCPUS = 4096
 
 def sniff(head: bytes) -> str | None:
     text, why = json_object_head(head)
-    if why is not None:
+    if text is None:  # then ``why`` says why not
         return why
     if not _SECTION_KEY.match(text):
         return "first key is not a section name like \"ram (2)\""
@@ -47,7 +47,7 @@ def sniff(head: bytes) -> str | None:
 def read_analyze_json(path: str, *, progress=None) -> RegisterSet:
     path = os.fspath(path)
     text, data = read_json_object(path, "analyze-migration.py -d state output")
-    cpus = []
+    cpus: list[VCpu] = []
     for key, body in data.items():
         m = _KEY.match(key)
         if m is None:
@@ -82,11 +82,12 @@ def _cpu(text: str, path: str, key: str, body, index: int) -> VCpu:
     count = parse_int(body.get("cpreg_vmstate_array_len"))
     if count is None or not 0 <= count <= MAX_CPREGS:
         raise fail("cpreg_vmstate_array_len", f"a count 0..{MAX_CPREGS} as a hex string")
-    arrays = []
+    arrays: list[tuple[int, ...]] = []
     for name in ("cpreg_vmstate_indexes", "cpreg_vmstate_values"):
         raw = body.get(name)
-        values = [parse_int(v) for v in raw] if isinstance(raw, list) else None
-        if values is None or any(v is None or not 0 <= v < 1 << 64 for v in values):
+        parsed = [parse_int(v) for v in raw] if isinstance(raw, list) else None
+        values = [v for v in parsed or () if v is not None and 0 <= v < 1 << 64]
+        if parsed is None or len(values) != len(parsed):
             raise fail(name, "a list of 64-bit hex strings")
         if len(values) != count:
             raise DumpError(f"{key}: {name} has {len(values)} entries but "

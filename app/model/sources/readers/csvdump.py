@@ -16,7 +16,7 @@ import os
 import re
 
 from app.model.errors import DumpError, FormatError
-from app.model.registers import regid
+from app.model.registers import regdb, regid
 from app.model.sources.readers.textfile import (
     build_vcpus,
     first_significant,
@@ -100,15 +100,15 @@ def _row(fields, cols, cpus, path: str, number: int) -> None:
     if max(cols.values()) >= len(fields):
         raise DumpError(f"{len(fields)} columns, the header names {max(cols.values()) + 1}",
                         path=path, line=number, expected="a value for every named column")
-    vcpu = 0
+    vcpu: int | None = 0
     if "vcpu" in cols:
         vcpu = parse_int(fields[cols["vcpu"]])
-        if vcpu is None or not 0 <= vcpu < 4096:
-            raise DumpError(f"vcpu {fields[cols['vcpu']]!r} is not a vCPU index", path=path,
-                            line=number, expected="0..4095")
+    if vcpu is None or not 0 <= vcpu < 4096:
+        raise DumpError(f"vcpu {fields[cols['vcpu']]!r} is not a vCPU index", path=path,
+                        line=number, expected="0..4095")
     reg_text = fields[cols["id"]].strip()
     try:
-        reg_id = regid.parse_register(reg_text)
+        reg_id = regdb.parse_register(reg_text)
     except FormatError as exc:
         raise DumpError(f"cannot read register {reg_text!r}: {exc.message}", path=path,
                         line=number, expected=exc.expected) from None

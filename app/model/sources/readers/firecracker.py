@@ -28,7 +28,7 @@ _X86_KEYS = ("cpuid_modifiers", "msr_modifiers")
 
 def sniff(head: bytes) -> str | None:
     text, why = json_object_head(head)
-    if why is not None:
+    if text is None:  # then ``why`` says why not
         return why
     if not any(f'"{key}"' in text for key in _KEYS + _X86_KEYS):
         return "no \"reg_modifiers\" key"

@@ -17,7 +17,7 @@ import os
 import re
 
 from app.model.errors import DumpError, FormatError
-from app.model.registers import regid
+from app.model.registers import regdb, regid
 from app.model.sources.readers.textfile import (
     build_vcpus,
     head_text,
@@ -79,7 +79,7 @@ def read_json_dump(path: str, *, progress=None) -> RegisterSet:
     vcpus = build_vcpus(loader.cpus, path, text.count("\n") + 1)
     ids = [i for c in vcpus for i in c.ids]
     src = source if isinstance(source, dict) else {}
-    notes = ()
+    notes: tuple[str, ...] = ()
     if src.get("path"):
         notes = (f"show --json of {src['path']} ({src.get('format') or 'unknown format'})",)
     accel = src.get("accel") if src.get("accel") in ("tcg", "kvm") else None
@@ -124,7 +124,7 @@ class _Loader:
         try:
             if isinstance(reg, bool) or not isinstance(reg, (int, str)):
                 raise ValueError("a register is a string or an integer")
-            reg_id = regid.parse_register(str(reg))
+            reg_id = regdb.parse_register(str(reg))
             bits = max(64, regid.decode(reg_id).size_bits)
         except (FormatError, ValueError) as exc:
             why = exc.message if isinstance(exc, FormatError) else str(exc)

@@ -20,8 +20,8 @@ import os
 import re
 from dataclasses import dataclass
 
+import app.model.sources.readers.qemulog_messages as M
 from app.model.errors import DumpError, FormatError
-from app.model.sources.readers import qemulog_messages as M
 from app.model.sources.readers.stream.migstream import MAX_VCPUS
 from app.model.sources.readers.textfile import build_vcpus, head_text, read_text
 from app.model.sources.register_set import (
@@ -78,7 +78,7 @@ def sniff(head: bytes) -> str | None:
     if text is None:
         return "not UTF-8 text"
     for line in text.splitlines():
-        fam, m = _match(line)
+        _, m = _match(line)
         if m is not None:
             return None
     return ("no QEMU migration message (handle_cpreg_*, 'Missing/Unexpected register in input "
@@ -86,7 +86,7 @@ def sniff(head: bytes) -> str | None:
 
 
 def read_log(path: str, *, progress=None) -> RegisterSet:
-    """The source side only, for callers that want one RegisterSet (``formats.load``)."""
+    """The source side only, for callers that want one RegisterSet (``readers.load``)."""
     return read_log_pair(path).src
 
 
@@ -111,7 +111,7 @@ class _Parser:
         self.path = path
         self.blocks = [_Block()]
         self.generations: list[str] = []
-        self.notes = {"src": [], "dst": [], "both": []}
+        self.notes: dict[str, list[str]] = {"src": [], "dst": [], "both": []}
         self.machines: tuple[str | None, str | None] = (None, None)
         self.pending_count: tuple[int, int] | None = None
         self.kvm = False
@@ -226,8 +226,8 @@ class _Parser:
         if not self.matched:
             raise DumpError("no QEMU migration messages found", path=self.path, line=self.lines,
                             expected="a QEMU destination log (stderr of -incoming)")
-        cpus = {"src": {}, "dst": {}}
-        notes = {"src": [], "dst": []}
+        cpus: dict[str, dict[int, dict[int, int | None]]] = {"src": {}, "dst": {}}
+        notes: dict[str, list[str]] = {"src": [], "dst": []}
         index = -1
         for block in (b for b in self.blocks if not b.empty()):
             index = block.vcpu if block.vcpu is not None else index + 1

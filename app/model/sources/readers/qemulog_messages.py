@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.model.registers import regid
+from app.model.registers import regdb, regid
 
 HEX = r"(?:0x)?[0-9a-fA-F]+"
 G_72, G_V6, G_11, G_KVM = "qemu-7.2-style", "qemu-v6-series", "qemu-11.x", "kvm"
@@ -122,9 +122,9 @@ def register_from_text(text: str) -> int:
             int(m.group(2)))
     m = _RAW.match(text)
     if m:  # %lx of a whole 64-bit id: at least 9 hex digits, no 0x
-        return regid.parse_register("0x" + m.group(1))
+        return regdb.parse_register("0x" + m.group(1))
     for pattern, spell in _SVE:
         m = pattern.match(text)
         if m:
-            return regid.parse_register(spell(m))
-    return regid.parse_register(text)
+            return regdb.parse_register(spell(m))
+    return regdb.parse_register(text)

@@ -56,7 +56,7 @@ def _spsr_name(m: re.Match) -> str:
 @lru_cache(maxsize=1)
 def _core_offsets() -> dict[str, int]:
     """struct kvm_regs member spellings (``regs.regs[0]``, ``sp_el1``...) -> word offset."""
-    out = {}
+    out: dict[str, int] = {}
     for reg_id in regdb.all_ids():
         info = regdb.lookup(reg_id)
         if info.encoding.kind == "core":
@@ -182,4 +182,4 @@ def _term(term: str) -> int:
         if reg_id is None or regid.decode(reg_id).kind != "sysreg64":
             raise ValueError(f"unknown system register {name!r}")
         return reg_id
-    return regid.parse_register(term, accel=ACCEL_KVM)
+    return regdb.parse_register(term, accel=ACCEL_KVM)

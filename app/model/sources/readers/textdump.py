@@ -13,6 +13,7 @@ import os
 import re
 
 from app.model.errors import DumpError, FormatError
+from app.model.registers import regdb
 from app.model.sources.readers.stream.migstream import MAX_CPREGS, MAX_VCPUS
 from app.model.sources.readers.textfile import read_text
 from app.model.sources.register_set import Provenance, RegisterSet, VCpu, guess_accel
@@ -40,10 +41,6 @@ def sniff(head: bytes) -> str | None:
 
 
 def read_text_dump(path: str, *, progress=None) -> RegisterSet:
-    from app.model.registers import (
-        regid,  # imported lazily: the register database is only needed for names
-    )
-
     path = os.fspath(path)
     lines = read_text(path).splitlines()  # size-capped, DumpError with offset if not UTF-8
     if len(lines) > MAX_LINES:
@@ -63,7 +60,7 @@ def read_text_dump(path: str, *, progress=None) -> RegisterSet:
             current = int(digits)
             cpus.setdefault(current, {})
             continue
-        reg_id, reg_text, value = _register_and_value(regid, line, path, number)
+        reg_id, reg_text, value = _register_and_value(line, path, number)
         regs = cpus.setdefault(current, {})
         if reg_id in regs:
             raise DumpError(f"register {reg_text!r} appears twice for vCPU {current}",
@@ -83,14 +80,14 @@ def read_text_dump(path: str, *, progress=None) -> RegisterSet:
     return RegisterSet(Provenance(path=path, format=FORMAT, accel=guess_accel(ids)), vcpus)
 
 
-def _register_and_value(regid, line: str, path: str, number: int):
+def _register_and_value(line: str, path: str, number: int) -> tuple[int, str, int | None]:
     """Split a line into register and optional value.
 
     The whole line is tried as a register first, because several register spellings end in a
     number themselves ("p15, 0, c1, c0, 0", "op0:3 ... op2:3").
     """
     try:
-        return regid.parse_register(line), line, None
+        return regdb.parse_register(line), line, None
     except FormatError:
         pass
     split = _split_value(line)
@@ -104,7 +101,7 @@ def _register_and_value(regid, line: str, path: str, number: int):
             raise DumpError(f"value {digits[:24]!r} is not a number", path=path,
                             line=number, expected="0x<hex> or decimal") from None
     try:
-        return regid.parse_register(reg_text), reg_text, value
+        return regdb.parse_register(reg_text), reg_text, value
     except FormatError as exc:
         raise DumpError(f"cannot read register {reg_text!r}: {exc.message}",
                         path=path, line=number) from None

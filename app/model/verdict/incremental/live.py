@@ -1,6 +1,6 @@
 """LiveVerdict: the verdict of one pair kept current while the user edits rules.
 
-``evaluate()`` (verdict.py) replays the whole load, ~0.5 s for 256 vCPUs x ~300 registers:
+``evaluate()`` (evaluate.py) replays the whole load, ~0.5 s for 256 vCPUs x ~300 registers:
 too slow for a rule edit that should repaint within one frame. A LiveVerdict is built once per
 (src, dst, policy): the diff, the stream's steps (stream_load.plan_stream), every row's verdict
 and reason, all indexed by register id. ``update(rules)`` then re-judges only the registers
@@ -12,7 +12,7 @@ incoming rows between the old and new last one; the safe-missing count (the pre-
 bound) is read when the trail is assembled. ``last_changed`` lists the rows of ``diff`` whose
 verdict changed and ``last_edited`` the registers whose rule changed at all, so a table can
 repaint only their rows (``rows_of``). The Verdict's trail and rows are built only when read
-(live_snapshot.py), so an edit costs what it changes, not ~100,000 tuple entries.
+(snapshot.py), so an edit costs what it changes, not ~100,000 tuple entries.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from app.model.rules.ruleset import RuleSet
 from app.model.sources.register_set import RegisterSet
 from app.model.verdict.cpreg_load import RowVerdict, array_length_step, judge_row, last_local_id
 from app.model.verdict.evaluate import Verdict, _as_ruleset, resolve_policy
-from app.model.verdict.incremental.snapshot import History
+from app.model.verdict.incremental.snapshot import TrailHistory
 from app.model.verdict.incremental.trail import (
     FixedStep,
     OrderedReasons,
@@ -70,7 +70,8 @@ class LiveVerdict:
         self.builtin = self.policy.builtin_rules(dst.provenance.machine)
         self._policy_rules = {r.register: r for r in self.builtin}
         plan, self.notes = plan_stream(src, dst, self.policy)
-        groups, bases = rows_by_vcpu(self.diff.rows), {}
+        groups = rows_by_vcpu(self.diff.rows)
+        bases: dict[int, int] = {}
         for i, row in enumerate(self.diff.rows):
             bases.setdefault(row.vcpu, i)
         for v, group in groups.items():  # every reader numbers vCPUs uniquely; say so if not
@@ -95,7 +96,7 @@ class LiveVerdict:
             self._order.append(vs)
             subs = [] if item.subsections is None else [FixedStep(item.subsections)]
             self._steps += [v, *subs, vs.merge, vs.values]
-        self._history = History(self._order)
+        self._history = TrailHistory(self._order)
         self._by_base = sorted(self._vcpus.values(), key=lambda vs: vs.base)
         self._bases = [vs.base for vs in self._by_base]
         self._index: dict[int, list[tuple[_Vcpu, int]]] = {}
@@ -242,7 +243,7 @@ class LiveVerdict:
     def blocking_facts(self) -> tuple[tuple[int, ...], tuple[Reason, ...]]:
         """(distinct registers of the verdict's blocking reasons in trail order, its blocking
         reasons about no register): what a scan of ``verdict.trail`` finds, read from the
-        steps instead (live_trail.blocking_facts)."""
+        steps instead (trail.blocking_facts)."""
         return blocking_facts(self._live_steps(), len(self._blocking))
 
     def reached_reasons(self):
@@ -255,7 +256,7 @@ class LiveVerdict:
         return (s for s in steps if s is not None)
 
     def _assemble(self, rules: tuple[Rule, ...]) -> Verdict:
-        """The verdict now; its trail and rows are built on first read (live_snapshot)."""
+        """The verdict now; its trail and rows are built on first read (snapshot.py)."""
         steps = list(self._live_steps())
         accepted = all(s.first_blocking() is None for s in steps)
         return Verdict(accepted=accepted, policy=self.policy, policy_reason=self.policy_reason,

@@ -1,13 +1,14 @@
-"""LiveSummary: ``verdict_summary.Summary`` of a LiveVerdict, kept current across rule edits.
+"""LiveSummary: the ``verdict.summary.Summary`` of a LiveVerdict, kept current across rule edits.
 
 ``summarize()`` reads every row (~0.1 s for 256 vCPUs x ~300 registers): fine once per pair
 and policy, too slow for a rule edit that must repaint within one frame. After
 ``LiveVerdict.update(rules)`` only the rows in ``last_changed`` and the rows of the registers
 in ``last_edited`` can change outcome (or the words beside them), so ``update`` recounts the
 per-rule tolerated rows for those rows only and reads the banner facts (blocking registers,
-stream failures, QEMU's lines) from the LiveVerdict's steps, not a scan of the whole trail. The result equals
-``summarize(verdict, rules, live.diff)`` field for field; ``outcomes`` is a lazy mapping that
-asks the LiveVerdict for a row on demand. Qt-free.
+stream failures, QEMU's lines) from the LiveVerdict's steps, not a scan of the whole trail.
+The result equals ``summarize(verdict, rules, live.diff)`` field for field; ``outcomes`` is a
+lazy mapping that asks the LiveVerdict for a row on demand. IncrementalVerdict runs both in
+order (incremental_verdict.py). Qt-free.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Steps that can be edited in place, and the trail QEMU would print, assembled from them.
 
-verdict.py builds every Reason afresh and marks ``reached`` in one pass; an interactive rule
+evaluate.py builds every Reason afresh and marks ``reached`` in one pass; an interactive rule
 edit cannot afford that for 256 vCPUs. Here each step keeps its reasons twice, as reached and
 as not reached, so assembling the trail is list concatenation: the steps before QEMU's first
 failure contribute their reached reasons, the failing step is split at its first blocking
@@ -77,7 +77,7 @@ class OrderedReasons:
             self._count(reason.register, 1)
 
     def reverted(self, old: dict) -> OrderedReasons:
-        """A copy with ``put(pos, reason)`` done for each of ``old`` (live_snapshot: the
+        """A copy with ``put(pos, reason)`` done for each of ``old`` (snapshot.py: the
         step as an earlier generation had it); the shared counts are left alone."""
         copy = OrderedReasons(self.collects_all)
         copy._pos, copy._blocking = list(self._pos), list(self._blocking)
@@ -116,7 +116,7 @@ def blocking_facts(steps: Iterable[FixedStep | OrderedReasons], registers: int
     register with ``reached`` set), as a scan of the assembled trail finds them, without
     assembling it. ``registers`` is how many distinct registers block (the shared
     ``counts``): once all are met, row steps are only checked for a failure."""
-    found: dict[int, None] = {}
+    found: dict[int | None, None] = {}
     stream: list[Reason] = []
     failed = False
     for step in steps:
@@ -128,8 +128,7 @@ def blocking_facts(steps: Iterable[FixedStep | OrderedReasons], registers: int
         for part in _parts(step, failed):
             stream += (r for r in part if r.blocking and r.register is None)
         failed = failed or step.first_blocking() is not None
-    found.pop(None, None)
-    return tuple(found), tuple(stream)
+    return tuple(r for r in found if r is not None), tuple(stream)
 
 
 def reached_reasons(steps: Iterable[FixedStep | OrderedReasons]) -> Iterator[Reason]:

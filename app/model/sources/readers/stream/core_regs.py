@@ -81,7 +81,7 @@ def _live_sp(sp_el, xregs, pstate, notes: list[str]):
     if sp_el[bank] != xregs[31]:
         notes.append(f"SP_EL{bank} is the live stack pointer env.xregs[31]; the stream's "
                      f"env.sp_el[{bank}] copy holds 0x{sp_el[bank]:x}")
-    return sp_el[:bank] + (xregs[31],) + sp_el[bank + 1:]
+    return (*sp_el[:bank], xregs[31], *sp_el[bank + 1:])
 
 
 def _vregs(values: dict, notes: list[str]) -> list[tuple[int, int | None]]:

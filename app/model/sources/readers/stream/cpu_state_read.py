@@ -78,7 +78,7 @@ def read_cpu_state(cur: Cursor, sections: list[Section], decoded: dict[int, dict
 def _prefix_values(cur: Cursor, sec: Section) -> dict | None:
     """Core fields of a cpu section without a vmdesc, named as a vmdesc names them."""
     prefix = S.ArmCpuPrefixV22.sizeof()
-    if sec.version != S.ARM_CPU_VMSD_VERSION or (sec.body_size or 0) < prefix:
+    if sec.version != S.ARM_CPU_VMSD_VERSION or sec.body_size < prefix:
         return None
     cur.seek(sec.body_offset, "cpu section")
     raw = S.to_plain(S.ArmCpuPrefixV22.parse(cur.read(prefix, "cpu section fields")))
@@ -93,7 +93,7 @@ def _gic_values(cur: Cursor, sections: list[Section], notes: list[str]):
         notes.append("no GIC section (arm_gicv3 or arm_gic) in the stream: no GIC state")
         return None, {}
     kind = GIC_SECTIONS[sec.name]
-    if sec.desc is None or sec.body_size is None:
+    if sec.desc is None:
         notes.append(f"{sec.name}: the stream has no vmdesc describing it, so its per-CPU GIC "
                      "state is not decoded")
         return kind, {}

@@ -7,6 +7,7 @@ read, bad constant, bad string) is reported with the file offset where the recor
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from construct import ConstructError
 
@@ -30,7 +31,8 @@ class Cursor:
         return StreamError(message, path=self.path,
                            offset=self.pos if offset is None else offset, expected=expected)
 
-    def parse(self, struct, what: str) -> dict:
+    def parse(self, struct, what: str) -> Any:
+        """``struct`` (a construct) read here: a plain dict for a Struct, else its value."""
         start = self.pos
         try:
             parsed = struct.parse_stream(self.f)

@@ -109,7 +109,7 @@ def _virt(virt: dict | None) -> list:
     rows += [(f"ICH_AP1R{n}_EL2", pick(apr, 4 * G1NS + n)) for n in range(4)]
     rows += [("ICH_HCR_EL2", scalar(virt, "ich_hcr_el2"))]
     rows += [(f"ICH_LR{n}_EL2", pick(lrs, n)) for n in range(16)]
-    return rows + [("ICH_VMCR_EL2", scalar(virt, "ich_vmcr_el2"))]
+    return [*rows, ("ICH_VMCR_EL2", scalar(virt, "ich_vmcr_el2"))]
 
 
 def _redistributor(cpu: dict) -> list:

@@ -9,6 +9,7 @@ from the vmdesc without walking RAM; the forward walk is the fallback.
 from __future__ import annotations
 
 import os
+from typing import TypeGuard
 
 from app.model.errors import FormatError, StreamError
 from app.model.sources.readers.stream import structs as S
@@ -48,7 +49,8 @@ def read_stream(path: str, *, progress=None, force_walk: bool = False) -> Regist
             size = os.fstat(f.fileno()).st_size
             return _read(Cursor(f, path, size, progress), force_walk)
     except FormatError as exc:
-        raise exc.with_path(path)
+        exc.with_path(path)  # attributes it in place
+        raise
 
 
 def _read(cur: Cursor, force_walk: bool) -> RegisterSet:
@@ -137,7 +139,7 @@ def _cpu(cur: Cursor, sec: Section, decoded: dict[int, dict]) -> VCpu:
     return VCpu(sec.instance_id, tuple(ids), tuple(vals))
 
 
-def _u64_array(values) -> bool:
+def _u64_array(values: object) -> TypeGuard[tuple[int, ...]]:
     """Whether a decoded field is an array of u64 (a vmdesc may give the cpreg fields any
     type; ids and values must be what QEMU sends)."""
     return isinstance(values, tuple) and all(type(v) is int and 0 <= v < 1 << 64

@@ -26,7 +26,7 @@ class Section:
     section_id: int
     offset: int  # of the record byte
     body_offset: int
-    body_size: int | None  # None: not known until the footer was found
+    body_size: int  # from the vmdesc, or (without one) where the footer was found
     desc: DeviceDesc | None
 
 
@@ -44,15 +44,15 @@ def locate_from_vmdesc(cur: Cursor, vm: VmDesc) -> list[Section] | None:
         start = eof - sum(sizes)
         if start < 8:
             continue
-        found, pos = [], start
-        for dev, size in zip(vm.devices, sizes):
+        found: list[Section] = []
+        pos = start
+        for dev, size in zip(vm.devices, sizes, strict=True):
             sec = _check_header(cur, pos, dev)
             if sec is None or not _check_footer(cur, sec, footer):
-                found = None
                 break
             found.append(sec)
             pos += size
-        if found is not None:
+        else:
             return found
     return None
 

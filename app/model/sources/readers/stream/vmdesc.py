@@ -65,17 +65,18 @@ class VmDesc:
     configuration: StructDesc | None  # QEMU >= 9 describes its configuration section too
 
 
-_REQUIRED = object()
-
-
-def _int(obj: dict, key: str, default=_REQUIRED, limit: int = 1 << 63) -> int | None:
-    """``obj[key]`` as an int in 0..limit (QEMU writes plain JSON integers)."""
-    value = obj[key] if default is _REQUIRED else obj.get(key, default)
-    if value is None and default is None:
-        return None
+def _int(obj: dict, key: str, default: int | None = None, limit: int = 1 << 63) -> int:
+    """``obj[key]`` as an int in 0..limit (QEMU writes plain JSON integers); KeyError when
+    it is missing and there is no ``default``."""
+    value = obj[key] if default is None else obj.get(key, default)
     if type(value) is not int or not 0 <= value <= limit:
         raise ValueError(f"{key} {value!r} is not an integer in 0..{limit}")
     return value
+
+
+def _optional_int(obj: dict, key: str, limit: int) -> int | None:
+    """``_int`` of ``obj[key]``, None when it is missing or null."""
+    return None if obj.get(key) is None else _int(obj, key, limit=limit)
 
 
 def _list(obj: dict, key: str) -> list:
@@ -112,8 +113,8 @@ def _field(obj, depth: int) -> FieldDesc:
         raise ValueError(f"a field description is a {type(obj).__name__}, not an object")
     nested = _struct(obj["struct"], depth + 1) if "struct" in obj else None
     return FieldDesc(str(obj["name"]), str(obj["type"]), _int(obj, "size"),
-                     _int(obj, "array_len", None, MAX_ARRAY_LEN), nested,
-                     _int(obj, "index", None, MAX_ARRAY_LEN))
+                     _optional_int(obj, "array_len", MAX_ARRAY_LEN), nested,
+                     _optional_int(obj, "index", MAX_ARRAY_LEN))
 
 
 def _device(dev) -> DeviceDesc:

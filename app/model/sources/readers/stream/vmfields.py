@@ -14,7 +14,7 @@ U64_LIMIT = 1 << 64
 def scalar(values: dict, key: str) -> int | None:
     """``values[key]`` when it is an unsigned integer below 2**64 (bools count), else None."""
     value = values.get(key) if isinstance(values, dict) else None
-    if type(value) in (int, bool) and 0 <= value < U64_LIMIT:
+    if isinstance(value, int) and type(value) in (int, bool) and 0 <= value < U64_LIMIT:
         return int(value)
     return None
 

@@ -1,12 +1,17 @@
-"""Reversible one-line comment text for the C and command-line exports.
+"""The text shapes rules take in C and on command lines, shared by the exports and the import.
 
-Reasons are free text (quotes, ``*/``, newlines, unicode). Written raw they would end a C
-comment early or spill onto the next line and break line-based re-import, so they are
-escaped: ``\\`` -> ``\\\\``, newline -> ``\\n``, CR -> ``\\r``, ``*/`` -> ``*\\/``.
+``CALL`` and ``DISABLED`` are the qemu-c line's function and the prefix of a disabled rule;
+``rules.qemu_c_import`` reads them back, ``exporters.qemu_c`` writes them. Reasons are free
+text (quotes, ``*/``, newlines, unicode): written raw they would end a C comment early or
+spill onto the next line and break line-based re-import, so every line-based export escapes
+them: ``\\`` -> ``\\\\``, newline -> ``\\n``, CR -> ``\\r``, ``*/`` -> ``*\\/``.
 ``unescape`` undoes exactly that, so export -> import returns the reason unchanged.
 """
 
 from __future__ import annotations
+
+CALL = "arm_register_cpreg_mig_tolerance"  # QEMU's registration function (v10 series)
+DISABLED = "// disabled: "  # a disabled rule's call, commented out so it survives a round trip
 
 _UNESCAPES = {"\\": "\\", "n": "\n", "r": "\r", "/": "/"}
 
