@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from app.model.registers.accel import ACCEL_KVM, ACCEL_TCG, ACCEL_UNKNOWN, guess_accel
 from app.model.sources.cpu_state import CpuState
 from app.model.sources.register_values import RegisterValues
+from app.model.sources.stream_layout import RamBlock, SectionLayout
 
 # The accelerator names live in registers.accel (the register database needs them); they are
 # re-exported here because every reader fills Provenance.accel with them.
-__all__ = ["ACCEL_KVM", "ACCEL_TCG", "ACCEL_UNKNOWN", "DeviceInfo", "Provenance",
-           "RegisterSet", "VCpu", "guess_accel"]
+__all__ = ["ACCEL_KVM", "ACCEL_TCG", "ACCEL_UNKNOWN", "DeviceInfo", "Provenance", "RamBlock",
+           "RegisterSet", "SectionLayout", "VCpu", "guess_accel"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,12 @@ class DeviceInfo:
     version: int
     subsections: tuple[str, ...] = ()
     offset: int | None = None  # byte offset of the section header in the stream
+    size: int | None = None  # bytes of the section body (header and footer excluded)
+    # No VMSD description in the vmdesc (slirp and other devices with their own save/load
+    # handlers): the body is an opaque byte range found with the section footer.
+    opaque: bool = False
+    layout: SectionLayout | None = None  # fields and element counts, when described
+    digest: str | None = None  # sha256 of the body, to compare opaque sections' content
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,8 @@ class Provenance:
     writer: str | None = None  # recognised writer, e.g. "qemu-7.2", "qemu-11.1"
     accel: str = ACCEL_UNKNOWN
     page_size: int | None = None
-    devices: tuple[DeviceInfo, ...] = ()
+    devices: tuple[DeviceInfo, ...] = ()  # every section in stream order (streams only)
+    ram_blocks: tuple[RamBlock, ...] = ()  # the RAM section's block list (streams only)
     notes: tuple[str, ...] = ()  # facts worth showing (e.g. "vmdesc suppressed: forward walk")
 
 
