@@ -6,6 +6,27 @@ what was expected there, so the CLI and GUI can print one precise line instead o
 
 from __future__ import annotations
 
+QUOTE_LIMIT = 80  # characters of the user's input an error message repeats
+MESSAGE_LIMIT = 500  # a message past this is cut: one line must stay one readable line
+
+
+def quote(text: object, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` as an error message repeats input: escaped like repr (no raw newline or
+    control character can split the line), at most ``limit`` characters of it, then "…"."""
+    if not isinstance(text, str):  # numbers, lists: their repr, cut the same way
+        shown = repr(text)
+        return shown[:limit] + ("…" if len(shown) > limit else "")
+    return repr(text[:limit]) + ("…" if len(text) > limit else "")
+
+
+def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``text`` with control characters escaped and cut to ``limit`` characters: file names
+    may hold newlines, and a message must never become two lines or a megabyte."""
+    if text.isprintable() and len(text) <= limit:
+        return text
+    safe = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit])
+    return safe + ("…" if len(text) > limit else "")
+
 
 class FormatError(Exception):
     """Input that does not have the expected format.
@@ -31,14 +52,14 @@ class FormatError(Exception):
     def __str__(self) -> str:
         where = []
         if self.path:
-            where.append(str(self.path))
+            where.append(one_line(str(self.path)))
         if self.offset is not None:
             where.append(f"offset {self.offset} (0x{self.offset:x})")
         if self.line is not None:
             where.append(f"line {self.line}")
-        text = self.message
+        text = one_line(self.message)
         if self.expected:
-            text += f" (expected {self.expected})"
+            text += f" (expected {one_line(self.expected)})"
         return f"{': '.join(where)}: {text}" if where else text
 
 

@@ -4,7 +4,7 @@ The snapshot names the two sources (paths, not contents: sources can be huge and
 user's work), the rules as rule-file text (``rulefile.dumps``, which is the user's work), the
 rules file path and whether the rules were unsaved, the chosen policy and the view filters.
 
-Writes are atomic (``rulefile.write_atomic``: temp file, fsync, rename) and keep the previous
+Writes are atomic (``atomic_write.write_atomic``: temp file, fsync, rename) and keep the previous
 snapshot as ``FILE.bak``, so a crash in the middle of a write still leaves a readable copy.
 Autosave files are named after the process that writes them (``autosave-PID.json``): several
 windows can run side by side, and a file whose process is gone is an orphan to recover.
@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from app.model.errors import FormatError
-from app.model.rules.rulefile import write_atomic
+from app.model.atomic_write import write_atomic
 
 FORMAT = "cpreg-explorer-session"
 VERSION = 1

@@ -129,6 +129,13 @@ CASES = {
                             b"0x99999999 of device 'cpu'\n", "vCPU index 0x99999999", 32),
     "json-nesting": (b'{"vcpus": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
                      "nests too deeply", 64),
+    # Issue 13 #3: bounds counted while reading, before splitting or parsing. Under this cap
+    # the old code (read all, then splitlines / json.loads) died with MemoryError on both.
+    "text-100MiB-of-newlines": (lambda: b"MIDR_EL1 0x1\n" + b"\n" * (100 << 20),
+                                "more than 4000000 lines", 64),
+    "json-64MiB-of-empty-objects": (
+        lambda: b'[{"id": "0x603000000013c000", "value": 1}' + b", {}" * (16 << 20) + b"]",
+        "more than 2000000 JSON objects", 64),
 }
 
 
@@ -139,7 +146,7 @@ def results(tmp_path_factory) -> dict[str, dict]:
     paths = []
     for name, (data, _, _) in CASES.items():
         paths.append(folder / name)
-        paths[-1].write_bytes(data)
+        paths[-1].write_bytes(data() if callable(data) else data)  # big ones: built here only
     paths.append(folder / "allocation-probe")
     paths[-1].write_bytes(b"QEVM")
     proc = subprocess.run([sys.executable, "-c", CHILD, str(REPO), *map(str, paths)],

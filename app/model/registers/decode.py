@@ -6,7 +6,7 @@ returns name, id, encoding, class, aliases and — with a value — every field 
 
 from __future__ import annotations
 
-from app.model.errors import RegisterNameError
+from app.model.errors import RegisterNameError, quote
 from app.model.registers import regdb, regid
 
 
@@ -14,10 +14,10 @@ def parse_value(text: str) -> int:
     try:
         value = int(text.replace("_", ""), 0)
     except ValueError:
-        raise RegisterNameError(f"value {text!r} is not a number",
+        raise RegisterNameError(f"value {quote(text)} is not a number",
                                 expected="hex (0x...) or decimal") from None
     if not 0 <= value < 1 << 64:
-        raise RegisterNameError(f"value {text!r} does not fit in 64 bits")
+        raise RegisterNameError(f"value {quote(text)} does not fit in 64 bits")
     return value
 
 

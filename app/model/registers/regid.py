@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from app.model.errors import RegisterNameError
+from app.model.errors import RegisterNameError, quote
 from app.model.registers.accel import ACCEL_UNKNOWN
 
 # KVM id layout (linux uapi asm/kvm.h, Documentation/virt/kvm/api.rst).
@@ -328,13 +328,13 @@ def parse_register(text: str, db: NameFinder | None = None, accel: str = ACCEL_U
     try:
         reg_id = _parse_structured(text)
     except ValueError as exc:
-        raise RegisterNameError(f"cannot parse register {given!r}: {exc}",
+        raise RegisterNameError(f"cannot parse register {quote(given)}: {exc}",
                                 expected=_FORMS_HELP) from None
     if reg_id is not None:
         return reg_id
     found = None if db is None else db.find(text, accel)
     if found is None:
-        raise RegisterNameError(f"unknown register {given!r}", expected=_FORMS_HELP)
+        raise RegisterNameError(f"unknown register {quote(given)}", expected=_FORMS_HELP)
     return found
 
 

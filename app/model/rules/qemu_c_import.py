@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from app.model.errors import RuleError
+from app.model.errors import RuleError, quote
 from app.model.rules.c_syntax import CALL, DISABLED, unescape
 from app.model.rules.rule import Rule, RuleType
 from app.model.rules.ruleset import RuleSet
@@ -42,7 +42,7 @@ def _c_int(text: str) -> int:
     try:
         return int(text, base)
     except ValueError:  # 08/09, or 4300+ decimal digits
-        raise RuleError(f"{text[:24]!r} is not a C integer literal",
+        raise RuleError(f"{quote(text)} is not a C integer literal",
                         expected="0x<hex>, 0<octal> or decimal") from None
 
 
@@ -50,7 +50,7 @@ def _rule(match: re.Match) -> Rule:
     reg, mask, value = (_c_int(match.group(i)) for i in (2, 3, 4))
     qemu_type = match.group("type")
     if qemu_type not in _BY_QEMU_NAME:
-        raise RuleError(f"unknown tolerance type {qemu_type!r}",
+        raise RuleError(f"unknown tolerance type {quote(qemu_type)}",
                         expected="one of " + ", ".join(_BY_QEMU_NAME))
     return Rule(reg, _BY_QEMU_NAME[qemu_type], mask, value, _reason(match.group("comment")),
                 enabled=match.group("disabled") is None)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from app.model.compare.diff import Status
-from app.model.errors import RuleError
+from app.model.errors import RuleError, quote
 from app.model.registers import regdb
 from app.model.registers.regid import format_id
 
@@ -46,7 +46,7 @@ class RuleType(str, Enum):  # noqa: UP042
         try:
             return cls(text)
         except ValueError:
-            raise RuleError(f"unknown rule type {text!r}",
+            raise RuleError(f"unknown rule type {quote(text)}",
                             expected="one of " + ", ".join(t.value for t in cls)) from None
 
 
@@ -75,7 +75,7 @@ APPLIES_TO: dict[RuleType, frozenset[Status]] = {
 def check_u64(what: str, value: object) -> int:
     """``value`` as a u64, or RuleError: QEMU stores ids, masks and values as uint64_t."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise RuleError(f"{what} must be an integer, not {value!r}", expected="0 <= x < 2**64")
+        raise RuleError(f"{what} must be an integer, not {quote(value)}", expected="0 <= x < 2**64")
     if not 0 <= value < U64_LIMIT:
         raise RuleError(f"{what} {value:#x} is out of range", expected="0 <= x < 2**64")
     return value
@@ -99,9 +99,9 @@ class Rule:
         if not isinstance(self.type, RuleType):
             object.__setattr__(self, "type", RuleType.parse(self.type))
         if not isinstance(self.reason, str):
-            raise RuleError(f"reason must be text, not {self.reason!r}", expected="a string")
+            raise RuleError(f"reason must be text, not {quote(self.reason)}", expected="a string")
         if not isinstance(self.enabled, bool):
-            raise RuleError(f"enabled must be true or false, not {self.enabled!r}",
+            raise RuleError(f"enabled must be true or false, not {quote(self.enabled)}",
                             expected="a boolean")
 
     @property

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
-from app.model.errors import RegisterNameError, RuleError
+from app.model.atomic_write import real_target, write_atomic
+from app.model.errors import RegisterNameError, RuleError, quote
 from app.model.registers.regdb import parse_register
 from app.model.registers.regid import format_id
 from app.model.rules.rule import Rule, RuleType, check_u64
@@ -65,7 +66,7 @@ def _u64(what: str, raw: object) -> int:
         try:
             raw = int(raw, 0)
         except ValueError:
-            raise RuleError(f"{what} {raw!r} is not a number",
+            raise RuleError(f"{what} {quote(raw)} is not a number",
                             expected='an integer or a hex string like "0x00f0"') from None
     return check_u64(what, raw)
 
@@ -75,7 +76,7 @@ def _register(raw: object) -> int:
         try:
             return parse_register(raw)
         except RegisterNameError as exc:
-            raise RuleError(f"unknown register {raw!r}: {exc.message}",
+            raise RuleError(f"unknown register {quote(raw)}: {exc.message}",
                             expected="a register id (0x...) or a known register name") from None
     return check_u64("register id", raw)
 
@@ -85,23 +86,64 @@ def _rule(table: object) -> Rule:
         raise RuleError("rule is not a table", expected="a [[rule]] table")
     unknown = sorted(set(table) - set(_RULE_KEYS))
     if unknown:
-        raise RuleError(f"unknown key {unknown[0]!r}", expected="keys " + ", ".join(_RULE_KEYS))
+        raise RuleError(f"unknown key {quote(unknown[0])}",
+                        expected="keys " + ", ".join(_RULE_KEYS))
     for key in ("register", "type"):
         if key not in table:
-            raise RuleError(f"missing key {key!r}", expected=f"a {key} key in every rule")
+            raise RuleError(f"missing key {quote(key)}", expected=f"a {key} key in every rule")
     rule_type = table["type"]
     if not isinstance(rule_type, str):
-        raise RuleError(f"type {rule_type!r} is not text", expected="a rule type string")
+        raise RuleError(f"type {quote(rule_type)} is not text", expected="a rule type string")
     return Rule(_register(table["register"]), RuleType.parse(rule_type),
                 _u64("mask", table.get("mask", 0)), _u64("value", table.get("value", 0)),
                 table.get("reason", ""), table.get("enabled", True))
 
 
 def _lines_matching(text: str, pattern: re.Pattern) -> list[int]:
-    """1-based numbers of the lines matching ``pattern`` (computed once per file: a line
-    search per rule would make loading quadratic in the number of rules)."""
-    lines = text.split("\n")  # TOML (and tomllib's error lines) end lines at \n only
-    return [i for i, line in enumerate(lines, 1) if pattern.match(line)]
+    """1-based numbers of the lines matching ``pattern`` that start outside a multi-line
+    string (a ``[[rule]]`` inside a reason is text, not a table header). Computed once per
+    file: a line search per rule would make loading quadratic in the number of rules."""
+    return [i for i, line in _toml_code_lines(text) if pattern.match(line)]
+
+
+def _toml_code_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(1-based number, line) of each line that does not begin inside a multi-line string.
+    TOML (and tomllib's error lines) end lines at \\n only."""
+    inside: str | None = None  # the open multi-line delimiter, \"\"\" or \'\'\'
+    for number, line in enumerate(text.split("\n"), 1):
+        if inside is None:
+            yield number, line
+        i = 0
+        while i < len(line):
+            if inside is not None:
+                j = line.find(inside, i)
+                while j > 0 and inside == '"""' and _escaped(line, j):
+                    j = line.find(inside, j + 1)
+                if j < 0:
+                    break
+                i, inside = j + 3, None
+            elif line[i] == "#":
+                break
+            elif line.startswith(('"""', "'''"), i):
+                inside, i = line[i:i + 3], i + 3
+            elif line[i] in "\"'":
+                i = _string_end(line, i)
+            else:
+                i += 1
+
+
+def _escaped(line: str, at: int) -> bool:
+    """Whether the character at ``at`` follows an odd number of backslashes."""
+    run = len(line[:at]) - len(line[:at].rstrip("\\"))
+    return run % 2 == 1
+
+
+def _string_end(line: str, start: int) -> int:
+    """Index after the one-line string opening at ``start`` (basic strings have escapes)."""
+    quote_char, i = line[start], start + 1
+    while i < len(line) and line[i] != quote_char:
+        i += 2 if quote_char == '"' and line[i] == "\\" else 1
+    return i + 1
 
 
 def _line_of(text: str, pattern: re.Pattern, n: int = 0) -> int:
@@ -138,11 +180,11 @@ def loads(text: str, path: str | None = None) -> RuleSet:
     version_line = _line_of(text, re.compile(r"^\s*version\s*="))
     version = doc.get("version")
     if type(version) is not int or version != FORMAT_VERSION:
-        raise RuleError(f"unsupported rule file version {version!r}", path=path,
+        raise RuleError(f"unsupported rule file version {quote(version)}", path=path,
                         line=version_line, expected=f"version = {FORMAT_VERSION}")
     extra = sorted(set(doc) - {"version", "rule"})
     if extra:
-        raise RuleError(f"unknown top-level key {extra[0]!r}", path=path,
+        raise RuleError(f"unknown top-level key {quote(extra[0])}", path=path,
                         line=_line_of(text, re.compile(rf"^\s*\[*\s*{re.escape(extra[0])}\b")),
                         expected="version and [[rule]] tables")
     tables = doc.get("rule", [])
@@ -183,38 +225,10 @@ def load(path: str | os.PathLike) -> RuleSet:
     return loads(_read_text(path), str(path))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so readers see the old or the new file, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return  # platforms without directory fds: the rename is all we can do
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        # Some filesystems refuse fsync on a directory; the data itself is already synced
-        # and renamed, so the file is complete either way.
-        pass
-    finally:
-        os.close(dir_fd)
-
-
 def save(ruleset: RuleSet, path: str | os.PathLike) -> None:
-    """Write ``ruleset`` to ``path`` atomically; the previous file is kept as ``path.bak``."""
-    path = Path(path)
+    """Write ``ruleset`` to ``path`` atomically; the previous file is kept as ``path.bak``
+    (beside the real file when ``path`` is a symlink)."""
+    path = real_target(Path(path))
     data = dumps(ruleset).encode("utf-8")
     if path.exists():
         write_atomic(path.with_name(path.name + ".bak"), path.read_bytes())

@@ -18,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -26,6 +28,8 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.model.errors import quote
 
 _INSTALL_HINT = "install it (Debian/Ubuntu: apt-get install qemu-system-arm)"
 _MIGRATION_FDNAME = "cpreg-capture"
@@ -141,6 +145,31 @@ def _read_text(path: str) -> str:
         return ""
 
 
+# -M/-cpu sub-options a capture needs. Others can make QEMU write files (virt's dumpdtb=PATH)
+# or load firmware, so they are refused rather than passed on.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
+MACHINE_OPTIONS = frozenset({"gic-version", "its", "suppress-vmdesc", "virtualization", "secure",
+                             "highmem", "mte", "ras", "acpi"})
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_options(what: str, text: str, allowed: frozenset[str] | None) -> None:
+    """CaptureError unless ``text`` is ``NAME[,key=value...]`` with plain words only and, when
+    ``allowed`` is given, only those keys (CPU properties such as sve=off are any word)."""
+    name, *options = text.split(",")
+    if not _WORD.fullmatch(name):
+        raise CaptureError(f"{what} {quote(text)}: {quote(name)} is not a {what} name")
+    for option in options:
+        key, eq, value = option.partition("=")
+        if not (eq and _WORD.fullmatch(key)):
+            raise CaptureError(f"{what} {quote(text)}: {quote(option)} is not key=value")
+        if allowed is not None and key not in allowed:
+            raise CaptureError(f"{what} option {quote(key)} is not accepted by capture "
+                               f"(accepted: {', '.join(sorted(allowed))})")
+        if not _WORD.fullmatch(value):
+            raise CaptureError(f"{what} option {quote(option)}: the value is not a plain word")
+
+
 def build_command(*, cpu: str = "cortex-a57", machine: str = "virt", accel: str = "tcg",
                   smp: int = 1, memory_mb: int = 64, suppress_vmdesc: bool = False,
                   extra_args: Sequence[str] = (), qemu_binary: str = "qemu-system-aarch64",
@@ -171,6 +200,8 @@ def capture_stream(output_path, *, cpu: str = "cortex-a57", machine: str = "virt
     """
     if transport not in TRANSPORTS:
         raise ValueError(f"transport must be one of {TRANSPORTS}, not {transport!r}")
+    check_options("machine", machine, MACHINE_OPTIONS)
+    check_options("cpu", cpu, None)
     binary = shutil.which(qemu_binary)
     if binary is None:
         raise CaptureError(f"QEMU binary {qemu_binary!r} not found on PATH; {_INSTALL_HINT}")
@@ -189,7 +220,9 @@ def capture_stream(output_path, *, cpu: str = "cortex-a57", machine: str = "virt
             except OSError as exc:
                 raise CaptureError(f"cannot run QEMU binary {qemu_binary!r}: {exc}; "
                                    f"{_INSTALL_HINT}") from exc
-        partial = output.with_name(f".{output.name}.partial")
+        # Unpredictable and created exclusively (O_EXCL|O_NOFOLLOW in _drive): a symlink
+        # planted beside the output cannot redirect the stream.
+        partial = output.with_name(f".{output.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
         try:
             version = _drive(proc, qmp_path, stderr_path, partial, deadline,
                              migrate_params, migrate_capabilities, transport)
@@ -220,7 +253,7 @@ def _drive(proc, qmp_path, stderr_path, output: Path, deadline, params, capabili
         if params:
             qmp.execute("migrate-set-parameters", params)
         try:
-            fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
         except OSError as exc:
             raise CaptureError(f"cannot write the stream file {output}: {exc.strerror}") from exc
         try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 
-from app.model.errors import DumpError
+from app.model.errors import DumpError, quote
 from app.model.sources.readers.textfile import (
     json_object_head,
     line_of,
@@ -51,7 +51,7 @@ def read_analyze_json(path: str, *, progress=None) -> RegisterSet:
     for key, body in data.items():
         m = _KEY.match(key)
         if m is None:
-            raise DumpError(f"key {key!r} is not a section name", path=path,
+            raise DumpError(f"key {quote(key)} is not a section name", path=path,
                             line=line_of(text, f'"{key}"'), expected='"<idstr> (<section id>)"')
         if m.group("name") == "cpu":
             if len(cpus) == MAX_VCPUS:

@@ -15,7 +15,7 @@ import io
 import os
 import re
 
-from app.model.errors import DumpError, FormatError
+from app.model.errors import DumpError, FormatError, quote
 from app.model.registers import regdb, regid
 from app.model.sources.readers.textfile import (
     build_vcpus,
@@ -104,22 +104,22 @@ def _row(fields, cols, cpus, path: str, number: int) -> None:
     if "vcpu" in cols:
         vcpu = parse_int(fields[cols["vcpu"]])
     if vcpu is None or not 0 <= vcpu < 4096:
-        raise DumpError(f"vcpu {fields[cols['vcpu']]!r} is not a vCPU index", path=path,
+        raise DumpError(f"vcpu {quote(fields[cols['vcpu']])} is not a vCPU index", path=path,
                         line=number, expected="0..4095")
     reg_text = fields[cols["id"]].strip()
     try:
         reg_id = regdb.parse_register(reg_text)
     except FormatError as exc:
-        raise DumpError(f"cannot read register {reg_text!r}: {exc.message}", path=path,
+        raise DumpError(f"cannot read register {quote(reg_text)}: {exc.message}", path=path,
                         line=number, expected=exc.expected) from None
     raw = fields[cols["value"]].strip()
     value = parse_int(raw) if raw else None
     bits = max(64, regid.decode(reg_id).size_bits)
     if raw and (value is None or not 0 <= value < 1 << bits):
-        raise DumpError(f"value {raw!r} of {reg_text} is not a {bits}-bit number", path=path,
+        raise DumpError(f"value {quote(raw)} of {reg_text} is not a {bits}-bit number", path=path,
                         line=number, expected="0x... or decimal, or empty for unknown")
     regs = cpus.setdefault(vcpu, {})
     if reg_id in regs:
-        raise DumpError(f"register {reg_text!r} appears twice for vCPU {vcpu}", path=path,
+        raise DumpError(f"register {quote(reg_text)} appears twice for vCPU {vcpu}", path=path,
                         line=number, expected="each register once per vCPU")
     regs[reg_id] = value

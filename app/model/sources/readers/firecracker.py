@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from app.model.errors import DumpError
+from app.model.errors import DumpError, quote
 from app.model.registers import regid
 from app.model.sources.readers.stream.migstream import MAX_CPREGS
 from app.model.sources.readers.textfile import json_object_head, line_of, read_json_object
@@ -63,7 +63,7 @@ def read_firecracker(path: str, *, progress=None) -> RegisterSet:
                         path=path, line=1, expected="an aarch64 template with reg_modifiers")
     unknown = [key for key in data if key not in _KEYS]
     if unknown:
-        raise DumpError(f"unknown key {unknown[0]!r}", path=path,
+        raise DumpError(f"unknown key {quote(unknown[0])}", path=path,
                         line=line_of(text, f'"{unknown[0]}"'), expected=", ".join(_KEYS))
     mods = data.get("reg_modifiers", [])
     if not isinstance(mods, list):
@@ -106,7 +106,7 @@ def _modifier(mod, n: int, path: str, line: int | None) -> tuple[int, int | None
         raise fail("not an {addr, bitmap} object", '{"addr": "0x...", "bitmap": "0b..."}')
     addr = mod["addr"]
     if not isinstance(addr, str) or not addr.lower().startswith(("0x", "0b", "0o")):
-        raise fail(f"addr {addr!r} has no number-system prefix", "\"0x6030000000130000\"")
+        raise fail(f"addr {quote(addr)} has no number-system prefix", "\"0x6030000000130000\"")
     try:
         reg_id = int(addr.replace("_", ""), 0)
         value, mask = parse_bitmap(mod["bitmap"])

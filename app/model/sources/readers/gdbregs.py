@@ -17,14 +17,18 @@ import os
 import re
 from functools import lru_cache
 
-from app.model.errors import DumpError
+from app.model.errors import DumpError, quote
 from app.model.registers import regdb, regid
 from app.model.sources.readers.textfile import head_text, read_text
 from app.model.sources.register_set import Provenance, RegisterSet, VCpu
 
 FORMAT = "gdb-registers"
-_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)\s+(?P<rest>\S.*)$")
-_SKIP = re.compile(r"^(?:\(gdb\)|The target architecture is|info (?:all-)?registers)")
+# A register line: NAME, then a value gdb prints — a number, an aggregate or <unavailable>.
+# Anything else in a pasted session (prompts, "The target architecture is set to ...", the
+# "No executable" warning gdb wraps over two lines, the frame line "0x0 in ?? ()", "[Inferior
+# 1 (process 1) detached]") is skipped and counted in the notes.
+_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)\s+(?P<rest>(?:0x|-?\d|\{|<unavailable>).*)$")
+_SVE = re.compile(r"^(?:z\d+|p\d+|ffr)$")
 _VIEW = re.compile(r"^(?:[wqdshb]\d+|tpidr)$")
 _CORE = re.compile(r"^(?:x\d+|pc|v\d+)$")
 _VECTOR = re.compile(r"\bq = \{u = \{(0x[0-9a-fA-F]+)\}")
@@ -83,19 +87,23 @@ def read_gdb_registers(path: str, *, progress=None) -> RegisterSet:
     path = os.fspath(path)
     regs: dict[int, int | None] = {}
     unmapped: list[str] = []
-    views = 0
+    views = sve = 0
+    other: list[tuple[int, str]] = []  # (line, text) of lines that are not registers
     number = 1
     for number, raw in enumerate(read_text(path).splitlines(), start=1):
         line = raw.strip()
-        if not line or _SKIP.match(line):
+        if not line:
             continue
         m = _LINE.match(line)
         if m is None:
-            raise DumpError(f"not a register line: {line[:60]!r}", path=path, line=number,
-                            expected="NAME  0xRAW  NATURAL (gdb 'info all-registers')")
+            other.append((number, line))
+            continue
         name, rest = m.group("name"), m.group("rest")
         if _VIEW.match(name):
             views += 1
+            continue
+        if _SVE.match(name):
+            sve += 1
             continue
         reg_id, why = _resolve(name)
         if reg_id is None:
@@ -113,6 +121,13 @@ def read_gdb_registers(path: str, *, progress=None) -> RegisterSet:
     notes = ["gdb prints the current thread only: read as vCPU 0",
              "accelerator unknown: timer names map to their architectural encodings",
              f"skipped {views} views of other registers (w, q, d, s, h, b, tpidr)"]
+    if sve:
+        notes.append(f"skipped {sve} SVE registers (z, p, ffr): gdb prints them as "
+                     "aggregates; they are not cpregs")
+    if other:
+        first_line, first_text = other[0]
+        notes.append(f"skipped {len(other)} lines that are not registers (gdb prompts and "
+                     f"messages; first: line {first_line} {quote(first_text, 60)})")
     if unmapped:
         notes.append(f"not mapped ({len(unmapped)}): " + "; ".join(unmapped))
     return RegisterSet(Provenance(path=path, format=FORMAT, notes=tuple(notes)),
@@ -124,12 +139,12 @@ def _value(name: str, rest: str, path: str, number: int, size_bits: int) -> int 
         return None
     m = _VECTOR.search(rest) if name.startswith("v") else _NUMBER.match(rest)
     if m is None:
-        raise DumpError(f"{name}: no value in {rest[:40]!r}", path=path, line=number,
+        raise DumpError(f"{name}: no value in {quote(rest)}", path=path, line=number,
                         expected="0x... (vector registers: {..., q = {u = {0x...}}})")
     try:
         value = int(m.group(1), 0)
     except ValueError:  # "0123" (leading zero) or more than 4300 digits
-        raise DumpError(f"{name}: value {m.group(1)[:24]!r} is not a number", path=path,
+        raise DumpError(f"{name}: value {quote(m.group(1))} is not a number", path=path,
                         line=number, expected="0x... or decimal") from None
     if value < 0:
         value += 1 << size_bits  # gdb's natural column may be signed; the raw one never is

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 
-from app.model.errors import DumpError, FormatError
+from app.model.errors import DumpError, FormatError, quote
 from app.model.registers import regdb, regid
 from app.model.sources.readers.textfile import (
     build_vcpus,
@@ -108,12 +108,12 @@ class _Loader:
 
     def item(self, item, index: int | None) -> None:
         if not isinstance(item, dict) or "id" not in item:
-            raise self.error(f"register entry {str(item)[:40]!r} has no \"id\"", '"id"',
+            raise self.error(f"register entry {quote(str(item))} has no \"id\"", '"id"',
                              '{"id": "0x...", "value": "0x..." | null}')
         if index is None:
             index = parse_int(item.get("vcpu", 0))
             if index is None or index < 0:
-                raise self.error(f"vcpu {item.get('vcpu')!r} is not a vCPU index", '"vcpu"')
+                raise self.error(f"vcpu {quote(item.get('vcpu'))} is not a vCPU index", '"vcpu"')
         self.add(index, item["id"], item.get("value"))
 
     def add(self, index: int, reg, value) -> None:
@@ -128,14 +128,14 @@ class _Loader:
             bits = max(64, regid.decode(reg_id).size_bits)
         except (FormatError, ValueError) as exc:
             why = exc.message if isinstance(exc, FormatError) else str(exc)
-            raise self.error(f"cannot read register {reg!r}: {why}", needle,
+            raise self.error(f"cannot read register {quote(reg)}: {why}", needle,
                              "an id (0x...) or a register name") from None
         number = None if value is None else parse_int(value)
         if value is not None and (number is None or not 0 <= number < 1 << bits):
-            raise self.error(f"value {value!r} of {reg} is not a {bits}-bit number", needle,
+            raise self.error(f"value {quote(value)} of {reg} is not a {bits}-bit number", needle,
                              '"0x..." string, integer or null')
         regs = self.cpus.setdefault(index, {})
         if reg_id in regs:
-            raise self.error(f"register {reg!r} appears twice for vCPU {index}", needle,
+            raise self.error(f"register {quote(reg)} appears twice for vCPU {index}", needle,
                              "each register once per vCPU")
         regs[reg_id] = number

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 import app.model.sources.readers.qemulog_messages as M
-from app.model.errors import DumpError, FormatError
+from app.model.errors import DumpError, FormatError, quote
 from app.model.sources.readers.stream.migstream import MAX_VCPUS
 from app.model.sources.readers.textfile import build_vcpus, head_text, read_text
 from app.model.sources.register_set import (
@@ -99,10 +99,10 @@ def read_log_pair(path: str, *, progress=None) -> LogPair:
         except FormatError as exc:
             if exc.line is not None:
                 raise
-            raise DumpError(f"{exc.message} in {line.strip()!r}", path=path, line=number,
+            raise DumpError(f"{exc.message} in {quote(line.strip())}", path=path, line=number,
                             expected=exc.expected) from None
         except ValueError as exc:  # a register number out of range (regid's encoders)
-            raise DumpError(f"{exc} in {line.strip()!r}", path=path, line=number) from None
+            raise DumpError(f"{exc} in {quote(line.strip())}", path=path, line=number) from None
     return parser.finish()
 
 
@@ -124,7 +124,7 @@ class _Parser:
         if fam is None:
             return
         if m is None:
-            raise DumpError(f"unreadable {fam.marker.strip()!r} message", path=self.path,
+            raise DumpError(f"unreadable {quote(fam.marker.strip())} message", path=self.path,
                             line=number, expected=fam.expected)
         self.matched += 1
         if fam.generation and fam.generation not in self.generations:
@@ -204,7 +204,7 @@ class _Parser:
 
     def _instance(self, fam, m, _count) -> None:
         if m.group("dev") != "cpu":
-            self.notes["both"].append(f"failed loading device {m.group('dev')!r} "
+            self.notes["both"].append(f"failed loading device {quote(m.group('dev'))} "
                                       f"instance {m.group('n')}")
             return
         vcpu = int(m.group("n"), 0)

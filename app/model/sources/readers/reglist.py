@@ -18,7 +18,7 @@ import os
 import re
 from functools import lru_cache
 
-from app.model.errors import DumpError, FormatError
+from app.model.errors import DumpError, FormatError, quote
 from app.model.registers import regdb, regid
 from app.model.sources.readers.stream.migstream import MAX_CPREGS
 from app.model.sources.readers.textfile import head_text, read_text
@@ -104,7 +104,7 @@ def read_reg_list(path: str, *, progress=None) -> RegisterSet:
             continue
         expr = _entry_expr(line)
         if expr is None:
-            raise DumpError(f"not a register list entry: {line[:60]!r}", path=path, line=number,
+            raise DumpError(f"not a register list entry: {quote(line)}", path=path, line=number,
                             expected="a register expression ending in ',' such as "
                                      "ARM64_SYS_REG(3, 0, 0, 0, 0),")
         reg_id = _expression(expr, path, number)
@@ -155,11 +155,11 @@ def _expression(expr: str, path: str, number: int) -> int:
             value |= _term(term)
         except (FormatError, ValueError) as exc:
             why = exc.message if isinstance(exc, FormatError) else str(exc)
-            raise DumpError(f"cannot read {term!r}: {why}", path=path, line=number,
+            raise DumpError(f"cannot read {quote(term)}: {why}", path=path, line=number,
                             expected="ARM64_SYS_REG(...), SYS_REG(NAME), KVM_REG_ARM_FW_REG(n), "
                                      "KVM_REG_ARM64 | KVM_REG_SIZE_U64 | ... terms") from None
     if regid.decode(value).kind == "unknown":
-        raise DumpError(f"{expr!r} is {regid.format_id(value)}, not an arm64 register id",
+        raise DumpError(f"{quote(expr)} is {regid.format_id(value)}, not an arm64 register id",
                         path=path, line=number, expected="a KVM arm64 register id")
     return value
 
@@ -173,13 +173,13 @@ def _term(term: str) -> int:
     if m:  # the offset of a struct kvm_regs member; the size comes from its own term
         offset = _core_offsets().get(_SPSR.sub(_spsr_name, m.group(1)).lower())
         if offset is None:
-            raise ValueError(f"unknown struct kvm_regs member {m.group(1)!r}")
+            raise ValueError(f"unknown struct kvm_regs member {quote(m.group(1))}")
         return offset
     m = _NAMED.match(term)
     if m:  # the architectural encoding of a named register (never KVM's swapped timer ids)
         name = m.group(1) or m.group(2)
         reg_id = regdb.find(name, ACCEL_TCG)
         if reg_id is None or regid.decode(reg_id).kind != "sysreg64":
-            raise ValueError(f"unknown system register {name!r}")
+            raise ValueError(f"unknown system register {quote(name)}")
         return reg_id
     return regdb.parse_register(term, accel=ACCEL_KVM)

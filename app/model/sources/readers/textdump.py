@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import re
 
-from app.model.errors import DumpError, FormatError
+from app.model.errors import DumpError, FormatError, quote
 from app.model.registers import regdb
 from app.model.sources.readers.stream.migstream import MAX_CPREGS, MAX_VCPUS
-from app.model.sources.readers.textfile import read_text
+from app.model.sources.readers.textfile import MAX_TEXT_LINES, read_text
 from app.model.sources.register_set import Provenance, RegisterSet, VCpu, guess_accel
 
 FORMAT = "text-dump"
@@ -23,7 +23,7 @@ _VCPU = re.compile(r"^\s*(?:\[\s*vcpu\s+(\d+)\s*\]|vcpu\s+(\d+)\s*:)\s*$", re.IG
 # The value is the last whitespace-separated token when it is a number; everything before it
 # is the register (register forms such as "p15, 0, c1, c0, 0" contain spaces themselves).
 _NUMBER = re.compile(r"0[xX][0-9a-fA-F_]+|\d+")
-MAX_LINES = 4_000_000
+MAX_LINES = MAX_TEXT_LINES  # checked by read_text while reading
 
 
 def sniff(head: bytes) -> str | None:
@@ -42,9 +42,7 @@ def sniff(head: bytes) -> str | None:
 
 def read_text_dump(path: str, *, progress=None) -> RegisterSet:
     path = os.fspath(path)
-    lines = read_text(path).splitlines()  # size-capped, DumpError with offset if not UTF-8
-    if len(lines) > MAX_LINES:
-        raise DumpError(f"more than {MAX_LINES} lines", path=path, line=MAX_LINES + 1)
+    lines = read_text(path).splitlines()  # size- and line-capped, DumpError with offset
     cpus: dict[int, dict[int, int | None]] = {}
     current = 0
     for number, raw in enumerate(lines, start=1):
@@ -63,7 +61,7 @@ def read_text_dump(path: str, *, progress=None) -> RegisterSet:
         reg_id, reg_text, value = _register_and_value(line, path, number)
         regs = cpus.setdefault(current, {})
         if reg_id in regs:
-            raise DumpError(f"register {reg_text!r} appears twice for vCPU {current}",
+            raise DumpError(f"register {quote(reg_text)} appears twice for vCPU {current}",
                             path=path, line=number)
         if value is not None and not 0 <= value < 1 << 64:
             raise DumpError(f"value {value:#x} does not fit 64 bits", path=path, line=number)
@@ -98,12 +96,12 @@ def _register_and_value(line: str, path: str, number: int) -> tuple[int, str, in
         try:  # "0123" (base-0 forbids leading zeros), "0x_", 4300+ digits
             value = int(digits, 16 if digits[:2] in ("0x", "0X") else 10)
         except ValueError:
-            raise DumpError(f"value {digits[:24]!r} is not a number", path=path,
+            raise DumpError(f"value {quote(digits)} is not a number", path=path,
                             line=number, expected="0x<hex> or decimal") from None
     try:
         return regdb.parse_register(reg_text), reg_text, value
     except FormatError as exc:
-        raise DumpError(f"cannot read register {reg_text!r}: {exc.message}",
+        raise DumpError(f"cannot read register {quote(reg_text)}: {exc.message}",
                         path=path, line=number) from None
 
 

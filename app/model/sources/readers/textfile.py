@@ -18,19 +18,51 @@ from app.model.sources.readers.stream.migstream import MAX_CPREGS, MAX_VCPUS
 from app.model.sources.register_set import VCpu
 
 MAX_TEXT_BYTES = 256 << 20  # far above any real dump; stops a wrong file from eating memory
+# Counted while reading, before anything is split or parsed: 250 MiB of newlines is 262
+# million lines, and splitting them costs gigabytes; a real dump of 4096 vCPUs stays far below.
+MAX_TEXT_LINES = 4_000_000
+MAX_JSON_CONTAINERS = 2_000_000  # "{" and "[": a JSON dump has one object per register
+_CHUNK = 1 << 20
+
+
+def _past(chunk: bytes, byte: bytes, seen: int, limit: int) -> int:
+    """Offset in ``chunk`` of the occurrence of ``byte`` that makes ``seen`` exceed ``limit``."""
+    at = -1
+    for _ in range(limit - seen + 1):
+        at = chunk.find(byte, at + 1)
+    return at
 
 
 def read_text(path: str) -> str:
-    """The whole file as text; DumpError (with the byte offset) when it is not UTF-8."""
+    """The whole file as text; DumpError (with the byte offset) when it is not UTF-8, larger
+    than MAX_TEXT_BYTES, or has more than MAX_TEXT_LINES lines or MAX_JSON_CONTAINERS JSON
+    objects and arrays — all counted chunk by chunk while reading."""
     path = os.fspath(path)
+    chunks: list[bytes] = []
+    size = lines = containers = 0
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_TEXT_BYTES + 1)
+            while chunk := f.read(_CHUNK):
+                if size + len(chunk) > MAX_TEXT_BYTES:
+                    raise DumpError(f"larger than {MAX_TEXT_BYTES >> 20} MiB", path=path,
+                                    offset=MAX_TEXT_BYTES,
+                                    expected="a register dump, list or log")
+                newlines = chunk.count(b"\n")
+                if lines + newlines > MAX_TEXT_LINES:
+                    at = size + _past(chunk, b"\n", lines, MAX_TEXT_LINES)
+                    raise DumpError(f"more than {MAX_TEXT_LINES} lines", path=path, offset=at,
+                                    line=MAX_TEXT_LINES + 1, expected="a register dump")
+                opened = chunk.count(b"{") + chunk.count(b"[")
+                if containers + opened > MAX_JSON_CONTAINERS:
+                    raise DumpError(f"more than {MAX_JSON_CONTAINERS} JSON objects and arrays",
+                                    path=path, offset=size, line=lines + 1,
+                                    expected="one JSON object per register")
+                size, lines, containers = size + len(chunk), lines + newlines, containers + opened
+                chunks.append(chunk)
     except OSError as exc:
         raise DumpError(f"cannot open: {exc.strerror}", path=path) from None
-    if len(data) > MAX_TEXT_BYTES:
-        raise DumpError(f"larger than {MAX_TEXT_BYTES >> 20} MiB", path=path,
-                        offset=MAX_TEXT_BYTES, expected="a register dump, list or log")
+    data = b"".join(chunks)
+    del chunks
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
