@@ -194,3 +194,16 @@ def test_a_gdb_session_without_register_lines_is_still_an_error(tmp_path):
 
     with pytest.raises(FormatError, match="no register gdb printed maps"):
         gdbregs.read_gdb_registers(str(path))
+
+
+def test_a_fifo_is_refused_up_front_instead_of_hanging(tmp_path):
+    fifo = tmp_path / "pipe.mig"
+    os.mkfifo(fifo)
+    code = ("import sys\nfrom app.cli import main\n"
+            f"sys.exit(main(['show', {str(fifo)!r}]))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)  # the old code blocked in open() forever
+    assert proc.returncode == 2
+    assert "FIFO" in proc.stderr and str(fifo) in proc.stderr
+    with pytest.raises(FormatError, match="a directory"):
+        load(tmp_path)

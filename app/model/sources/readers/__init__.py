@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -66,8 +67,27 @@ READERS: tuple[Reader, ...] = (
 )
 
 
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISDIR, "a directory"))
+
+
+def check_regular(path: str) -> None:
+    """FormatError unless ``path`` is a regular file (after symlinks). Checked before any
+    open: opening a FIFO, or reading a terminal or a device, can block forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise FormatError(f"cannot open: {exc.strerror}", path=path) from None
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        raise FormatError(f"this is {kind}, not a file", path=path,
+                          expected="a regular file (save a pipe's output to a file first)")
+
+
 def detect(path: str) -> Reader:
     path = os.fspath(path)
+    check_regular(path)
     try:
         with open(path, "rb") as f:
             head = f.read(SNIFF_BYTES)
