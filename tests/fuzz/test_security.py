@@ -134,13 +134,16 @@ def test_capture_passes_an_argument_list_without_a_shell(tmp_path, monkeypatch):
     monkeypatch.setattr(capture.shutil, "which", lambda name: "/usr/bin/qemu-system-aarch64")
     monkeypatch.setattr(capture.subprocess, "Popen", fake_popen)
     output = tmp_path / "out; touch pwned $(id).mig"
+    with pytest.raises(capture.CaptureError, match="is not a cpu name"):
+        capture.capture_stream(output, cpu="max;reboot")  # refused before QEMU starts
+    assert seen == {}
     with pytest.raises(capture.CaptureError):
-        capture.capture_stream(output, cpu="max;reboot", extra_args=["-name", "a b|c"])
+        capture.capture_stream(output, cpu="max", extra_args=["-name", "a b|c"])
     args = seen["args"]
     assert isinstance(args, list) and all(isinstance(a, str) for a in args)
     assert not seen["kwargs"].get("shell", False)
     assert args[0] == "/usr/bin/qemu-system-aarch64"
-    assert "max;reboot" in args and "a b|c" in args  # verbatim, one item each
+    assert "max" in args and "a b|c" in args  # verbatim, one item each
     assert not any(str(output) in a or "pwned" in a for a in args)  # passed as an fd instead
     assert not (tmp_path / "pwned").exists()
 

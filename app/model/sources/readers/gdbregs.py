@@ -27,7 +27,8 @@ FORMAT = "gdb-registers"
 # Anything else in a pasted session (prompts, "The target architecture is set to ...", the
 # "No executable" warning gdb wraps over two lines, the frame line "0x0 in ?? ()", "[Inferior
 # 1 (process 1) detached]") is skipped and counted in the notes.
-_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)\s+(?P<rest>(?:0x|-?\d|\{|<unavailable>).*)$")
+_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)\s+(?P<rest>\S.*)$")
+_VALUE = re.compile(r"^(?:0x|-?\d|\{|<unavailable>)")
 _SVE = re.compile(r"^(?:z\d+|p\d+|ffr)$")
 _VIEW = re.compile(r"^(?:[wqdshb]\d+|tpidr)$")
 _CORE = re.compile(r"^(?:x\d+|pc|v\d+)$")
@@ -83,6 +84,12 @@ def _resolve(name: str) -> tuple[int | None, str | None]:
     return ids[0], None
 
 
+def _names_register(name: str) -> bool:
+    """Whether a line starting with ``name`` is a register line even when its value is not
+    readable ("SCTLR  zero": an error to report, not a gdb message to skip)."""
+    return name in UNCERTAIN or bool(_CORE.match(name)) or name.lower() in _aa64_names()
+
+
 def read_gdb_registers(path: str, *, progress=None) -> RegisterSet:
     path = os.fspath(path)
     regs: dict[int, int | None] = {}
@@ -95,7 +102,7 @@ def read_gdb_registers(path: str, *, progress=None) -> RegisterSet:
         if not line:
             continue
         m = _LINE.match(line)
-        if m is None:
+        if m is None or not (_VALUE.match(m.group("rest")) or _names_register(m.group("name"))):
             other.append((number, line))
             continue
         name, rest = m.group("name"), m.group("rest")
