@@ -5,10 +5,14 @@ Inputs (defaults under ../shared/reference relative to the repository): Linux 7.
 arch/arm64/tools/sysreg (names, encodings, fields, enums), asm/cputype.h (MIDR implementers and
 parts), uapi asm/kvm.h + Documentation/virt/kvm/{api.rst,arm/fw-pseudo-registers.rst} (KVM-only
 ids: core, firmware, SVE, timers), the KVM get-reg-list selftest (names of blessed ids), and the
-fact tables ftr-safety.csv (ID-field safety) and qemu72-cpregs.csv (QEMU 7.2 cpreg names).
+fact tables ftr-safety.csv (ID-field safety), qemu72-cpregs.csv (QEMU 7.2 cpreg names) and
+qemu-cpu-model-cpregs.csv (the CPU-model-specific registers of current QEMU and the models that
+register them: names, per-model names and model fingerprints, see tools/regdb_models.py).
 Hand-kept facts are in tools/regdb_facts.py, those for state QEMU migrates outside the cpreg
-arrays (GIC, special-purpose registers) in tools/regdb_state.py. Output is deterministic: re-running on the same
-inputs gives a byte-identical file (``--check`` verifies that). Usage:
+arrays (GIC, special-purpose registers) in tools/regdb_state.py. Output is deterministic:
+re-running on the same inputs gives a byte-identical file (``--check`` verifies that). What
+was read is recorded under "versions" (table versions, the QEMU files and commits the CPU-model
+table was read from, a hash of every input). Usage:
 
     python tools/gen_regdb.py [--reference DIR] [--output resources/regdb.json] [--check]
 """
@@ -28,11 +32,12 @@ REPO = TOOLS.parent
 sys.path[:0] = [str(TOOLS), str(REPO)]
 
 import regdb_facts as facts  # noqa: E402
+import regdb_models as models  # noqa: E402
 import regdb_sources as src  # noqa: E402
 import regdb_state as state  # noqa: E402
 from app.model.registers import regid  # noqa: E402
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 FORMAT = 1
 LINUX_FILES = {
     "sysreg": "arch/arm64/tools/sysreg",
@@ -59,6 +64,10 @@ class Builder:
         if layout and not entry.get("l"):
             entry["l"] = layout
         return entry
+
+    def named_anywhere(self, name: str) -> int | None:
+        """The id (any kind) whose primary name is ``name`` (None if none)."""
+        return next((i for i, e in self.entries.items() if e["n"] == name), None)
 
     def named(self, name: str) -> int | None:
         """The AArch64 sysreg id whose primary name is ``name`` (None if none)."""
@@ -276,10 +285,18 @@ def add_aa32_layouts(b: Builder, rows: list[dict]) -> None:
             entry["l"] = other["l"]
 
 
+def model_table_version(rows: list[dict]) -> str:
+    """Which QEMU files (at which commits) qemu-cpu-model-cpregs.csv was read from."""
+    commits = sorted({(r["source_file"], r["source_commit"]) for r in rows})
+    return "QEMU master " + ", ".join(f"{f}@{c[:12]}" for f, c in commits)
+
+
 def build(reference: Path, linux: Path, qemu_table_version: str) -> dict:
     texts = {key: (linux / rel).read_text(encoding="utf-8") for key, rel in LINUX_FILES.items()}
     ftr_path, qemu_path = reference / "ftr-safety.csv", reference / "qemu72-cpregs.csv"
+    model_path = reference / "qemu-cpu-model-cpregs.csv"
     ftr_rows, qemu_rows = src.read_csv(ftr_path), src.read_csv(qemu_path)
+    model_rows = src.read_csv(model_path)
     registers, fieldsets = src.parse_sysreg(texts["sysreg"])
     implementers, parts = src.parse_cputype(texts["cputype"])
     kvm, api = src.parse_kvm_h(texts["kvm_h"]), src.parse_api_rst(texts["api_rst"])
@@ -288,6 +305,7 @@ def build(reference: Path, linux: Path, qemu_table_version: str) -> dict:
     for enc, name in sorted(src.parse_get_reg_list(texts["get_reg_list"]).items()):
         b.add(regid.encode_sysreg(*enc), name)
     add_qemu_table(b, qemu_rows)
+    cpu_models = models.add_cpu_model_table(b, model_rows, qemu_rows, parts, aa64_name, aa32_name)
     for enc, (name, aliases) in sorted(facts.NEWER_QEMU_AA64.items()):
         b.add(regid.encode_sysreg(*enc), name, aliases=aliases)
     for (cp, opc1, crn, crm, opc2), (name, aliases) in sorted(facts.NEWER_QEMU_AA32.items()):
@@ -305,19 +323,23 @@ def build(reference: Path, linux: Path, qemu_table_version: str) -> dict:
         if entry.get("l") and entry["l"] not in b.layouts or entry["c"] not in facts.CLASSES:
             raise ValueError(f"{entry['n']}: bad layout {entry.get('l')} or class {entry['c']}")
     inputs = {f"linux/{rel}": texts[key] for key, rel in LINUX_FILES.items()}
-    inputs.update({ftr_path.name: ftr_path.read_text(encoding="utf-8"),
-                   qemu_path.name: qemu_path.read_text(encoding="utf-8")})
+    inputs.update({path.name: path.read_text(encoding="utf-8")
+                   for path in (ftr_path, qemu_path, model_path)})
     print(f"{len(b.entries)} ids, {len(b.kvm)} KVM overrides, {len(b.layouts)} layouts, "
-          f"{attached} safety rules", file=sys.stderr)
+          f"{attached} safety rules, {len(cpu_models)} CPU models", file=sys.stderr)
     return {
         "format": FORMAT,
         "versions": {"generator": GENERATOR_VERSION, "linux": src.linux_version(linux),
                      "qemu_cpregs_table": qemu_table_version,
+                     "qemu_cpu_model_table": model_table_version(model_rows),
                      "inputs": {k: hashlib.sha256(v.encode()).hexdigest()[:16]
                                 for k, v in inputs.items()}},
         "layouts": b.layouts,
         "regs": {regid.format_id(i): _entry_json(e) for i, e in b.entries.items()},
         "kvm": {regid.format_id(i): _entry_json(e) for i, e in b.kvm.items()},
+        "models": {model: {**m, "ids": [regid.format_id(i) for i in m["ids"]],
+                           "regs": {regid.format_id(i): n for i, n in m["regs"].items()}}
+                   for model, m in cpu_models.items()},
     }
 
 
@@ -328,6 +350,8 @@ def _entry_json(entry: dict) -> dict:
         out["a"] = aliases
     if entry.get("l"):
         out["l"] = entry["l"]
+    if entry.get("dup"):
+        out["d"] = 1  # another id had this primary name first: find() resolves to that one
     return out
 
 
@@ -339,7 +363,7 @@ def dumps(db: dict) -> str:
     parts = []
     for key in sorted(db):
         value = db[key]
-        if key in ("layouts", "regs", "kvm"):
+        if key in ("layouts", "regs", "kvm", "models"):
             body = ",\n".join(f"{json.dumps(k)}:{line(v)}" for k, v in sorted(value.items()))
             parts.append(f'"{key}":{{\n{body}\n}}')
         else:

@@ -50,12 +50,16 @@ AA64_ARCH_NAMES = {"AMAIR0": "AMAIR_EL1"}
 
 # Ids in real QEMU 10.0/11.1 streams that the QEMU 7.2 table lacks and Linux's sysreg file does
 # not name: names as QEMU's public target/arm sources define them (debug_helper.c, helper.c,
-# tcg/cpu64.c neoverse_n1/v1_cp_reginfo). AArch64 keys are (op0, op1, crn, crm, op2); AArch32
-# keys (cp, opc1, crn, crm, opc2). Values: (name, aliases).
+# the Arm ARM names of RMR_EL2/RMR_EL3 and of the Armv8-R PMSA registers HMPUIR, VSCTLR,
+# PRSELR, HPRSELR that QEMU registers for cortex-r52). The CPU-model-specific registers
+# (neoverse, cortex-a710, cortex-r52 IMP_* ...) come from qemu-cpu-model-cpregs.csv instead
+# (tools/regdb_models.py). AArch64 keys are (op0, op1, crn, crm, op2); AArch32 keys (cp, opc1,
+# crn, crm, opc2). Values: (name, aliases).
 NEWER_QEMU_AA64 = {
     (2, 0, 7, 9, 6): ("DBGCLAIMCLR_EL1", ()), (2, 0, 7, 8, 6): ("DBGCLAIMSET_EL1", ()),
     (2, 3, 0, 4, 0): ("DBGDTR_EL0", ()), (2, 3, 0, 5, 0): ("DBGDTRTX_EL0", ("DBGDTRRX_EL0",)),
-    (3, 0, 12, 0, 2): ("RMR_EL1", ()),
+    (3, 0, 12, 0, 2): ("RMR_EL1", ()), (3, 4, 12, 0, 2): ("RMR_EL2", ()),
+    (3, 6, 12, 0, 2): ("RMR_EL3", ()),
     (3, 4, 1, 0, 3): ("SCTLR2_EL2", ()), (3, 6, 1, 0, 3): ("SCTLR2_EL3", ()),
     (3, 6, 2, 5, 0): ("GCSCR_EL3", ()), (3, 6, 2, 5, 1): ("GCSPR_EL3", ()),
     (3, 6, 10, 1, 1): ("MAIR2_EL3", ()), (3, 6, 10, 2, 3): ("PIR_EL3", ()),
@@ -64,18 +68,6 @@ NEWER_QEMU_AA64 = {
     (3, 4, 10, 8, 2): ("MECID_P1_EL2", ()), (3, 4, 10, 8, 3): ("MECID_A1_EL2", ()),
     (3, 4, 10, 8, 7): ("MECIDR_EL2", ()), (3, 4, 10, 9, 0): ("VMECID_P_EL2", ()),
     (3, 4, 10, 9, 1): ("VMECID_A_EL2", ()), (3, 6, 10, 10, 1): ("MECID_RL_A_EL3", ()),
-    # Neoverse N1/V1 IMPLEMENTATION DEFINED registers (QEMU models them as constants)
-    (3, 0, 15, 0, 0): ("CPUCFR_EL1", ()), (3, 0, 15, 1, 0): ("CPUACTLR_EL1", ()),
-    (3, 0, 15, 1, 1): ("CPUACTLR2_EL1", ()), (3, 0, 15, 1, 2): ("CPUACTLR3_EL1", ()),
-    (3, 0, 15, 1, 4): ("CPUECTLR_EL1", ()), (3, 0, 15, 1, 5): ("CPUECTLR2_EL1", ()),
-    (3, 0, 15, 2, 0): ("ERXPFGF_EL1", ()), (3, 0, 15, 2, 1): ("ERXPFGCTL_EL1", ()),
-    (3, 0, 15, 2, 2): ("ERXPFGCDN_EL1", ()), (3, 0, 15, 2, 7): ("CPUPWRCTLR_EL1", ()),
-    (3, 0, 15, 7, 0): ("ATCR_EL1", ()), (3, 4, 15, 7, 0): ("ATCR_EL2", ()),
-    (3, 4, 15, 7, 1): ("AVTCR_EL2", ()), (3, 5, 15, 7, 0): ("ATCR_EL12", ()),
-    (3, 6, 15, 7, 0): ("ATCR_EL3", ()), (3, 6, 15, 2, 0): ("CPUPPMCR_EL3", ()),
-    (3, 6, 15, 2, 1): ("CPUPPMCR2_EL3", ()), (3, 6, 15, 2, 6): ("CPUPPMCR3_EL3", ()),
-    (3, 6, 15, 8, 0): ("CPUPSELR_EL3", ()), (3, 6, 15, 8, 1): ("CPUPCR_EL3", ()),
-    (3, 6, 15, 8, 2): ("CPUPOR_EL3", ()), (3, 6, 15, 8, 3): ("CPUPMR_EL3", ()),
 }
 NEWER_QEMU_AA32 = {
     (14, 0, 0, 0, 2): ("DBGDTRRXext", ("OSDTRRX_EL1",)),
@@ -88,6 +80,8 @@ NEWER_QEMU_AA32 = {
     # later releases keep it, renamed, so old streams still load.
     (14, 3, 0, 5, 0): ("BOGUS_DBGDTR_EL0", ("DBGDTR_EL0",)),
     (15, 0, 12, 0, 2): ("RMR", ("RMR_EL1",)),
+    (15, 4, 0, 0, 4): ("HMPUIR", ()), (15, 4, 2, 0, 0): ("VSCTLR", ()),
+    (15, 0, 6, 2, 1): ("PRSELR", ()), (15, 4, 6, 2, 1): ("HPRSELR", ()),
 }
 
 # --- Layouts not in Linux's sysreg file (Arm ARM register descriptions) ------------------------
@@ -127,7 +121,7 @@ TIMER_CTL = re.compile(r"^CNT(H?[PV]S?)_CTL(_EL[0-3]+)?$")
 CLASSES = ("id", "firmware", "timer", "debug", "pmu", "impdef", "state", "core", "gic")
 _ID_NAMES = re.compile(
     r"^(ID_\w+|RES_0_C0_\w+|MIDR|MPIDR|REVIDR|AIDR|CTR|CLIDR|CCSIDR2?|DCZID|FPSID|MVFR\d|TCMTR|"
-    r"TLBTR|GMID|SMIDR|MPAMIDR|ERRIDR|LORID|PMMIR|PMCEID\d|JIDR|DBGDIDR|DBGDEVID\d?|MECIDR)"
+    r"TLBTR|GMID|SMIDR|MPAMIDR|ERRIDR|LORID|PMMIR|PMCEID\d|JIDR|DBGDIDR|DBGDEVID\d?|MECIDR|H?MPUIR)"
     r"(_EL[0-3]+)?(_S)?$")
 _DEBUG_NAMES = re.compile(
     r"^(DBG\w+|BOGUS_DBG\w+|MDSCR|MDCCINT|MDCCSR|MDRAR|MDCR|MDSELR|MDSTEPOP|OSLAR|OSLSR|OSDLR|"
@@ -164,7 +158,9 @@ def classify(name: str, enc) -> str:
     if _GIC_NAMES.match(upper):
         return "gic"
     if enc.kind == "sysreg64":
-        if enc.op0 == 3 and enc.crn in (11, 15):
+        # op0=1 CRn 11/15 is the IMPLEMENTATION DEFINED system instruction space; QEMU defines
+        # RAMINDEX_EL3 of the cortex-a710/neoverse-n2 there as a (migrated) register.
+        if enc.op0 in (1, 3) and enc.crn in (11, 15):
             return "impdef"
         if enc.op0 == 3 and enc.crn == 0 and enc.op1 in (0, 1, 3):
             return "id"

@@ -19,8 +19,8 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from app.model.errors import FormatError
 from app.model.atomic_write import write_atomic
+from app.model.errors import FormatError
 
 FORMAT = "cpreg-explorer-session"
 VERSION = 1

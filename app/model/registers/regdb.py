@@ -1,15 +1,20 @@
 """The register database: id -> name, class, bitfield layout; name -> id.
 
 Reads resources/regdb.json (written by tools/gen_regdb.py from Linux's sysreg file, the KVM
-uapi/docs and the QEMU 7.2 cpreg table) once, on first use, into plain dicts so the diff can
-look up thousands of ids cheaply. Classes (CLASSES) let the diff tell identification registers
-(whose change breaks a guest) from guest state (whose change is expected). Two KVM timer ids
-mean different registers depending on who wrote the list, so naming takes an ``accel``.
+uapi/docs, the QEMU 7.2 cpreg table and the table of current QEMU's CPU-model-specific
+registers) once, on first use, into plain dicts so the diff can look up thousands of ids
+cheaply. Classes (CLASSES) let the diff tell identification registers (whose change breaks a
+guest) from guest state (whose change is expected). Two KVM timer ids mean different registers
+depending on who wrote the list, so naming takes an ``accel``; a few IMPLEMENTATION DEFINED
+encodings mean different registers on different CPU models (0x603000000013f796 is
+CPUPPMCR3_EL3 on a neoverse-v1, CPUPPMCR6_EL3 on a neoverse-n2), so naming also takes the
+``model`` (a QEMU ``-cpu`` name or several, e.g. what ``cpu_model.identify`` found).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from app import assets
@@ -24,9 +29,9 @@ from app.model.registers.fields import (
 )
 from app.model.registers.regid import Encoding, NameFinder, decode
 
-__all__ = ["CLASSES", "GUEST_STATE_CLASSES", "EnumValue", "Field", "RegInfo", "all_ids",
-           "db_versions", "decode_value", "field_safety_direction", "fields_of", "find", "lookup",
-           "parse_register"]
+__all__ = ["CLASSES", "GUEST_STATE_CLASSES", "EnumValue", "Field", "ModelInfo", "ModelSpec",
+           "RegInfo", "all_ids", "cpu_models", "db_versions", "decode_value",
+           "field_safety_direction", "fields_of", "find", "lookup", "model_key", "parse_register"]
 
 RESOURCE = "regdb.json"
 CLASSES = ("id", "firmware", "timer", "debug", "pmu", "impdef", "state", "core", "gic",
@@ -49,6 +54,30 @@ class RegInfo:
     fields: tuple[Field, ...]
     aliases: tuple[str, ...]
     known: bool
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the database knows about one QEMU CPU model (``-cpu`` name): ``regs`` maps every
+    id its model-specific definition arrays register to the name the model gives it; ``ids``
+    are the ones that tell it apart in a cpreg list (migrated, and registered by no generic
+    QEMU definition); ``midr`` is its MIDR (implementer, part number) when Linux knows it."""
+
+    name: str
+    regs: Mapping[int, str]
+    ids: frozenset[int]
+    midr: tuple[int, int] | None
+
+
+# A CPU model for naming: one ``-cpu`` name, several (a list that could be any of them, or both
+# sides of a diff), or None for "not known".
+ModelSpec = str | Iterable[str] | None
+
+
+def model_key(model: str) -> str:
+    """The database key of a ``-cpu`` value: lower case, properties dropped
+    (``Neoverse-N2,sve=off`` -> ``neoverse-n2``)."""
+    return model.split(",", 1)[0].strip().lower()
 
 
 class _Table:
@@ -89,13 +118,16 @@ class _Table:
                        True)
 
     def names(self) -> dict[str, int]:
-        """Lower-case name -> id. Primary names beat aliases; among equals AArch64 system
-        registers beat the rest, then the lowest id wins (deterministic)."""
+        """Lower-case name -> id. Primary names beat aliases; a primary name the generator
+        marked ``d`` (another encoding was given the same name first: neoverse-n1's
+        CPUACTLR_EL1 after the cortex-a57's) ranks between the two; among equals AArch64
+        system registers beat the rest, then the lowest id wins (deterministic)."""
         if self._names is None:
-            rank: dict[str, tuple[bool, bool, int]] = {}
+            rank: dict[str, tuple[int, bool, int]] = {}
             for reg_id, entry in self._raw.items():
                 not_aa64 = decode(reg_id).kind != "sysreg64"
-                spelled = [(False, entry["n"])] + [(True, a) for a in entry.get("a", ())]
+                spelled = [(1 if entry.get("d") else 0, entry["n"])] + [
+                    (2, a) for a in entry.get("a", ())]
                 for is_alias, name in spelled:
                     key = (is_alias, not_aa64, reg_id)
                     low = name.lower()
@@ -114,6 +146,10 @@ class _Db:
         self.versions = dict(raw.get("versions", {}))
         self.regs = _Table(raw["regs"], raw["layouts"])
         self.kvm = _Table(raw.get("kvm", {}), raw["layouts"])
+        self.models = {name: ModelInfo(name, {int(k, 16): v for k, v in m["regs"].items()},
+                                       frozenset(int(k, 16) for k in m["ids"]),
+                                       tuple(m["midr"]) if m.get("midr") else None)
+                       for name, m in raw.get("models", {}).items()}
 
 
 @lru_cache(maxsize=1)
@@ -127,25 +163,67 @@ def _unknown(reg_id: int) -> RegInfo:
     return RegInfo(reg_id, enc.text(), "unknown", enc, (), (), False)
 
 
-def lookup(reg_id: int, accel: str = ACCEL_UNKNOWN) -> RegInfo:
+def _models(model: ModelSpec) -> tuple[str, ...]:
+    if model is None:
+        return ()
+    if isinstance(model, str):
+        return (model_key(model),)
+    return tuple(sorted({model_key(m) for m in model}))
+
+
+@lru_cache(maxsize=8192)
+def _model_info(reg_id: int, models: tuple[str, ...]) -> RegInfo | None:
+    """``reg_id`` named the way ``models`` name it, when they all agree on a name other than
+    the neutral one; None otherwise. Models that do not register the id have no say."""
+    db = _db()
+    said = {db.models[m].regs[reg_id] for m in models
+            if m in db.models and reg_id in db.models[m].regs}
+    info = db.regs.get(reg_id)
+    if len(said) != 1 or info is None:
+        return None
+    name = said.pop()
+    if name == info.name:
+        return None
+    aliases = tuple(sorted({info.name, *info.aliases} - {name}))
+    return replace(info, name=name, aliases=aliases)
+
+
+def lookup(reg_id: int, accel: str = ACCEL_UNKNOWN, model: ModelSpec = None) -> RegInfo:
     """What the database knows about ``reg_id``; never raises for a 64-bit id.
 
     Under KVM the two timer ids KVM swapped (KVM_REG_ARM_TIMER_CVAL/CNT) get their KVM
     meaning; under TCG or an unknown accelerator every id means its architectural encoding.
+    ``model`` (a ``-cpu`` name, several, or None) picks the name a CPU model gives an
+    encoding that models name differently; without it, or when the models given disagree,
+    such an id has a neutral name listing every model's spelling ("CPUPPMCR3_EL3/
+    CPUPPMCR6_EL3").
     """
     db = _db()
     if accel == ACCEL_KVM:
         info = db.kvm.get(reg_id)
         if info is not None:
             return info
+    models = _models(model)
+    if models:
+        named = _model_info(reg_id, models)
+        if named is not None:
+            return named
     info = db.regs.get(reg_id)
     return info if info is not None else _unknown(reg_id)
 
 
-def find(name: str, accel: str = ACCEL_UNKNOWN) -> int | None:
-    """The id named ``name`` (case-insensitive, aliases too), or None."""
+def find(name: str, accel: str = ACCEL_UNKNOWN, model: ModelSpec = None) -> int | None:
+    """The id named ``name`` (case-insensitive, aliases too), or None. With ``model``, a name
+    that model gives one of its own registers wins (CPUACTLR_EL1 is S3_0_C15_C1_0 on a
+    neoverse-n1 and S3_1_C15_C2_0 on a cortex-a57)."""
     db = _db()
     low = name.strip().lower()
+    for m in _models(model):
+        info = db.models.get(m)
+        hits = sorted(i for i, n in info.regs.items() if n.lower() == low) if info else []
+        if hits:  # one model may use a name twice (cortex-a710's CPUPPMCR_EL3)
+            usual = db.regs.names().get(low)
+            return usual if usual in hits else hits[0]
     if accel == ACCEL_KVM and low in db.kvm.names():
         return db.kvm.names()[low]
     reg_id = db.regs.names().get(low)
@@ -169,6 +247,11 @@ def db_versions() -> dict:
     """What the generator recorded: generator version, Linux and QEMU table versions, input
     hashes."""
     return dict(_db().versions)
+
+
+def cpu_models() -> Mapping[str, ModelInfo]:
+    """The CPU models whose model-specific registers the database knows, by ``-cpu`` name."""
+    return dict(_db().models)
 
 
 def all_ids() -> tuple[int, ...]:
