@@ -24,7 +24,7 @@ from app.model.sources.readers.stream.core_regs import core_group, powered_off
 from app.model.sources.readers.stream.cursor import Cursor
 from app.model.sources.readers.stream.gicv2_regs import PER_CPU_FIELDS, cpu_interfaces, gicv2_group
 from app.model.sources.readers.stream.gicv3_regs import accessible, gicv3_group
-from app.model.sources.readers.stream.sections import Section
+from app.model.sources.readers.stream.sections.section import Section
 from app.model.sources.readers.stream.vmstate import decode_body
 
 GIC_SECTIONS = {"arm_gicv3": GIC_V3, "arm_gic": GIC_V2}
@@ -93,7 +93,7 @@ def _gic_values(cur: Cursor, sections: list[Section], notes: list[str]):
         notes.append("no GIC section (arm_gicv3 or arm_gic) in the stream: no GIC state")
         return None, {}
     kind = GIC_SECTIONS[sec.name]
-    if sec.desc is None:
+    if sec.desc is None or sec.desc.body is None:
         notes.append(f"{sec.name}: the stream has no vmdesc describing it, so its per-CPU GIC "
                      "state is not decoded")
         return kind, {}

@@ -3,7 +3,9 @@
 Layout (migration/savevm.c): "QEVM", version 3, the configuration section, iterative sections
 (RAM), every device as a SECTION_FULL, EOF, and normally the vmdesc JSON. The cpu sections
 (idstr "cpu", instance id = vCPU index) hold the two cpreg arrays. Device sections are found
-from the vmdesc without walking RAM; the forward walk is the fallback.
+from the vmdesc without walking RAM, and of RAM only the first record (the block list) is read;
+the forward walk is the fallback. Every section is kept in Provenance.devices (sections/info.py)
+and the block list in Provenance.ram_blocks (ramblocks.py).
 """
 
 from __future__ import annotations
@@ -16,15 +18,19 @@ from app.model.sources.readers.stream import structs as S
 from app.model.sources.readers.stream.configuration import read_configuration
 from app.model.sources.readers.stream.cpu_state_read import read_cpu_state
 from app.model.sources.readers.stream.cursor import Cursor
+from app.model.sources.readers.stream.ramblocks import read_ram_setup
 from app.model.sources.readers.stream.ramwalk import walk_iterative
-from app.model.sources.readers.stream.sections import Section, locate_from_vmdesc, walk_sections
+from app.model.sources.readers.stream.sections.info import device_infos
+from app.model.sources.readers.stream.sections.locate import locate_from_vmdesc
+from app.model.sources.readers.stream.sections.section import Section
+from app.model.sources.readers.stream.sections.walk import walk_sections
 from app.model.sources.readers.stream.vmdesc import locate_vmdesc, parse_vmdesc
 from app.model.sources.readers.stream.vmstate import decode_body
 from app.model.sources.readers.stream.writer import recognise_writer
 from app.model.sources.register_set import (
     ACCEL_UNKNOWN,
-    DeviceInfo,
     Provenance,
+    RamBlock,
     RegisterSet,
     VCpu,
     guess_accel,
@@ -73,9 +79,15 @@ def _read(cur: Cursor, force_walk: bool) -> RegisterSet:
         notes.append("device sections found by a forward walk over RAM"
                      if vm else "stream has no vmdesc (suppress-vmdesc): forward walk")
         cur.seek(after_conf, "iterative sections")
+        blocks: list[RamBlock] = []
         walk_iterative(cur, conf.page_size or (vm.page_size if vm else None) or 4096,
-                       conf.capabilities)
+                       conf.capabilities, blocks)
         sections = walk_sections(cur, vm)
+        ram_blocks = tuple(blocks)
+    else:  # only the RAM section's first record: the fast path never reads a page
+        cur.seek(after_conf, "iterative sections")
+        ram_blocks, note = read_ram_setup(cur, conf.capabilities)
+        notes += [note] if note else []
     decoded: dict[int, dict] = {}
     vcpus = _vcpus(cur, sections, decoded)
     ids = vcpus[0].ids if vcpus else ()
@@ -86,17 +98,13 @@ def _read(cur: Cursor, force_walk: bool) -> RegisterSet:
             writer=recognise_writer(vm, sections),
             accel=accel,
             page_size=conf.page_size or (vm.page_size if vm else None),
-            devices=tuple(_device_info(s) for s in sections),
+            devices=device_infos(cur, sections),
+            ram_blocks=ram_blocks,
             notes=tuple(notes),
         ),
         vcpus=tuple(sorted(vcpus, key=lambda c: c.index)),
         cpu_state=read_cpu_state(cur, sections, decoded, accel),
     )
-
-
-def _device_info(sec: Section) -> DeviceInfo:
-    subs = tuple(s.name for s in sec.desc.body.subsections) if sec.desc else ()
-    return DeviceInfo(sec.name, sec.instance_id, sec.version, subs, sec.offset)
 
 
 def _vcpus(cur: Cursor, sections: list[Section], decoded: dict[int, dict]) -> list[VCpu]:
@@ -120,7 +128,7 @@ def _vcpus(cur: Cursor, sections: list[Section], decoded: dict[int, dict]) -> li
 def _cpu(cur: Cursor, sec: Section, decoded: dict[int, dict]) -> VCpu:
     cur.seek(sec.body_offset, "cpu section")
     data = cur.read(sec.body_size, "cpu section body")
-    if sec.desc is not None:
+    if sec.desc is not None and sec.desc.body is not None:
         values, _ = decode_body(sec.desc.body, data, 0, sec.body_offset)
         decoded[sec.instance_id] = values
         count = values.get("cpreg_vmstate_array_len")

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from app.model.sources.readers.stream import structs as S
 from app.model.sources.readers.stream.cursor import Cursor
+from app.model.sources.readers.stream.ramblocks import read_block_list
+from app.model.sources.stream_layout import RamBlock
 
 
-def walk_iterative(cur: Cursor, page_size: int, capabilities: frozenset[str]) -> int:
+def walk_iterative(cur: Cursor, page_size: int, capabilities: frozenset[str],
+                   blocks: list[RamBlock] | None = None) -> int:
     """Walk records from the current position to the first device (FULL) section.
 
-    Returns the offset of that section's record byte (or of EOF when there is none).
+    Returns the offset of that section's record byte (or of EOF when there is none);
+    ``blocks`` receives the RAM block list (ramblocks.py) when given.
     """
     iterative: dict[int, str] = {}
     while True:
@@ -45,7 +49,7 @@ def walk_iterative(cur: Cursor, page_size: int, capabilities: frozenset[str]) ->
         if name != "ram":
             raise cur.error(f"iterative section {name!r} has no known layout to skip; only "
                             "'ram' can be walked (save the stream with its vmdesc)", offset=start)
-        walk_ram_records(cur, page_size, capabilities)
+        walk_ram_records(cur, page_size, capabilities, blocks)
         _footer(cur)
 
 
@@ -110,9 +114,9 @@ class _Records:
         return self.cur
 
 
-def walk_ram_records(cur: Cursor, page_size: int, capabilities: frozenset[str]) -> None:
-    """Skip RAM records up to and including RAM_SAVE_FLAG_EOS."""
-    mapped_ram = "mapped-ram" in capabilities
+def walk_ram_records(cur: Cursor, page_size: int, capabilities: frozenset[str],
+                     blocks: list[RamBlock] | None = None) -> None:
+    """Skip RAM records up to and including RAM_SAVE_FLAG_EOS (``blocks``: see walk_iterative)."""
     rec = _Records(cur)
     zero, page, cont = S.RAM_SAVE_FLAG_ZERO, S.RAM_SAVE_FLAG_PAGE, S.RAM_SAVE_FLAG_CONTINUE
     while True:
@@ -132,7 +136,9 @@ def walk_ram_records(cur: Cursor, page_size: int, capabilities: frozenset[str]) 
             rec.sync()
             return
         if flags & S.RAM_SAVE_FLAG_MEM_SIZE:
-            _block_list(rec.sync(), word & ~S.RAM_FLAG_BITS, mapped_ram, capabilities)
+            found = read_block_list(rec.sync(), word & ~S.RAM_FLAG_BITS, capabilities)
+            if blocks is not None:
+                blocks.extend(found)
             rec = _Records(cur)
             continue
         if flags == S.RAM_SAVE_FLAG_MULTIFD_FLUSH:
@@ -153,33 +159,6 @@ def walk_ram_records(cur: Cursor, page_size: int, capabilities: frozenset[str]) 
         else:
             raise cur.error(f"RAM record with unknown flags 0x{flags:x}", offset=start,
                             expected="ZERO, PAGE, XBZRLE, MEM_SIZE or EOS")
-
-
-def _block_list(cur: Cursor, total: int, mapped_ram: bool, capabilities) -> None:
-    seen = 0
-    while seen < total:
-        start = cur.pos
-        block = cur.parse(S.RamBlockSize, "RAM block entry")
-        if "x-ignore-shared" in capabilities:
-            cur.skip(8, "RAM block address (x-ignore-shared)")
-        if mapped_ram:
-            head = cur.parse(S.MappedRamHeader, "mapped-ram header")
-            if head["version"] > S.MAPPED_RAM_HDR_VERSION:
-                raise cur.error(f"mapped-ram header version {head['version']} is newer than "
-                                f"{S.MAPPED_RAM_HDR_VERSION}", offset=start)
-            end = head["pages_offset"] + block["used_length"]
-            if head["pages_offset"] and end < cur.pos:  # going back would loop forever
-                raise cur.error(f"mapped-ram pages of block {block['idstr']!r} end at {end}, "
-                                "before the block's own header", offset=start,
-                                expected="a page area after the header")
-            if head["pages_offset"]:
-                cur.seek(end, "mapped-ram page area")
-        seen += block["used_length"]
-        if block["used_length"] == 0 and not block["idstr"]:
-            raise cur.error("empty RAM block entry", offset=start)
-    if seen != total:
-        raise cur.error(f"RAM block sizes add up to {seen}, not the announced {total} "
-                        "(postcopy/hugepage block lists are not supported)")
 
 
 def _footer(cur: Cursor) -> None:

@@ -97,6 +97,9 @@ CommandHeader = Struct("cmd" / Int16ub, "length" / Int16ub)
 RamRecordWord = Struct("word" / Int64ub)
 RamBlockId = PascalString(Int8ub, "latin1")
 RamBlockSize = Struct("idstr" / RamBlockId, "used_length" / Int64ub)
+# What may follow used_length in a block entry: the page size (postcopy-ram, hugepage blocks),
+# then the block's guest address (x-ignore-shared); see ramblocks.py.
+RamBlockWord = Struct("value" / Int64ub)
 
 # Mapped-ram (file: migration, QEMU >= 9.0): written after each block of the MEM_SIZE record.
 # QEMU declares it QEMU_PACKED, so it is 28 bytes with no padding after ``version``; the stream

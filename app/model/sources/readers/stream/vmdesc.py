@@ -9,7 +9,7 @@ readable (and their sizes computable) without knowing each device's C layout.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.model.errors import StreamError
 from app.model.sources.readers.stream.structs import QEMU_VM_EOF, QEMU_VM_VMDESCRIPTION
@@ -21,6 +21,7 @@ MAX_VMDESC_BYTES = 64 * 1024 * 1024
 MAX_DEVICES = 65536
 MAX_NESTING = 32
 MAX_ARRAY_LEN = 1 << 24
+MAX_OPAQUE = 1 << 40  # bytes of an opaque (no VMSD) section body
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,19 @@ class StructDesc:
 class DeviceDesc:
     name: str  # the section idstr, e.g. "cpu"
     instance_id: int
-    body: StructDesc
+    # None for a device without a VMSD (slirp and others with their own save/load handlers):
+    # QEMU then describes the body only as one "data" buffer of ``size`` bytes.
+    body: StructDesc | None
+    size: int | None = None  # the entry's "size" (old-style devices), when given
+
+    @property
+    def opaque(self) -> bool:
+        return self.body is None
+
+    @property
+    def body_size(self) -> int | None:
+        """Bytes of the section body, None when nothing says (an opaque entry without size)."""
+        return self.size if self.body is None else body_size(self.body)
 
 
 @dataclass(frozen=True)
@@ -91,11 +104,33 @@ def _struct(obj, depth: int = 0) -> StructDesc:
         raise ValueError(f"a struct description is a {type(obj).__name__}, not an object")
     if depth > MAX_NESTING:
         raise ValueError(f"structs nested more than {MAX_NESTING} deep")
-    fields = tuple(_field(f, depth) for f in _list(obj, "fields"))
+    fields = _number_struct_arrays(tuple(_field(f, depth) for f in _list(obj, "fields")))
     subs = tuple(_struct(s, depth + 1) for s in _list(obj, "subsections"))
     for sub in subs:
         _stream_name(sub.name)
     return StructDesc(str(obj["vmsd_name"]), _int(obj, "version", 0), fields, subs)
+
+
+def _number_struct_arrays(fields: tuple[FieldDesc, ...]) -> tuple[FieldDesc, ...]:
+    """Give every element of an array of structs its index.
+
+    QEMU describes such an array one entry per element. QEMU 7.2 numbers each ("index"); later
+    releases write "index" only while more than one element remains (vmsd_desc_field_start's
+    max_elems = n_elems - i), or not at all, so the last (or every) element comes unnumbered.
+    QEMU makes field names unique within a VMSD ("name[n]"), so consecutive entries with one
+    name are the elements of one array: numbered here, every vCPU's element is decoded.
+    """
+    out = list(fields)
+    start = 0
+    while start < len(out):
+        end = start + 1
+        while end < len(out) and out[end].name == out[start].name:
+            end += 1
+        if end - start > 1 or out[start].index is not None:
+            for i in range(start, end):
+                out[i] = replace(out[i], index=i - start)
+        start = end
+    return tuple(out)
 
 
 def _stream_name(name: str) -> str:
@@ -121,8 +156,11 @@ def _device(dev) -> DeviceDesc:
     if not isinstance(dev, dict) or "name" not in dev:
         raise ValueError("device entry without a name")
     try:
-        return DeviceDesc(_stream_name(str(dev["name"])), _int(dev, "instance_id", 0, 0xFFFFFFFF),
-                          _struct(dev))
+        name = _stream_name(str(dev["name"]))
+        instance = _int(dev, "instance_id", 0, 0xFFFFFFFF)
+        if "vmsd_name" not in dev:  # no VMSD: its own save handler wrote an opaque body
+            return DeviceDesc(name, instance, None, _optional_int(dev, "size", MAX_OPAQUE))
+        return DeviceDesc(name, instance, _struct(dev))
     except (KeyError, ValueError) as exc:
         raise ValueError(f"device {dev['name']!r}: {_why(exc)}") from None
 

@@ -50,7 +50,7 @@ def decode_body(desc: StructDesc, data: bytes, offset: int, base: int,
             items.append(value)
         offset = end
     for sub in desc.subsections:
-        offset = _expect_subsection(sub, data, offset, base)
+        offset = expect_subsection(sub, data, offset, base)
         if only is not None and sub.name not in only:
             offset += body_size(sub)
             continue
@@ -79,7 +79,7 @@ def _decode_field(field, data: bytes, offset: int, base: int, budget: list[int])
     return bytes(data[offset:offset + field_size(field)])
 
 
-def _expect_subsection(sub: StructDesc, data: bytes, offset: int, base: int) -> int:
+def expect_subsection(sub: StructDesc, data: bytes, offset: int, base: int) -> int:
     name = sub.name.encode("latin1")
     header = bytes((0x05, len(name))) + name
     if data[offset:offset + len(header)] != header:
@@ -88,4 +88,4 @@ def _expect_subsection(sub: StructDesc, data: bytes, offset: int, base: int) -> 
     return offset + len(header) + 4  # + u32 version_id
 
 
-__all__ = ["body_size", "decode_body"]
+__all__ = ["body_size", "decode_body", "expect_subsection"]

@@ -9,7 +9,7 @@ behaviour it reproduces. The writer is told apart by facts in the vmdesc itself:
 
 from __future__ import annotations
 
-from app.model.sources.readers.stream.sections import Section
+from app.model.sources.readers.stream.sections.section import Section
 from app.model.sources.readers.stream.vmdesc import VmDesc
 
 QEMU_72 = "qemu-7.2"
@@ -24,7 +24,7 @@ def recognise_writer(vm: VmDesc | None, sections: list[Section]) -> str | None:
     if vm.configuration is None:
         return QEMU_72
     for dev in vm.devices:
-        if dev.name != "cpu":
+        if dev.name != "cpu" or dev.body is None:
             continue
         for field in dev.body.fields:
             if field.name == "cpreg_vmstate_array_len":
