@@ -1,7 +1,8 @@
 """``cpreg-explorer diff``: QEMU's sorted merge of the incoming side into the local one.
 
-Prints the rows scripts and people look at (differences by default), then the CPU state QEMU
-migrates outside the cpreg arrays, as text or JSON.
+Prints the rows scripts and people look at (differences by default), the stream's RAM blocks
+and device sections side by side, then the CPU state QEMU migrates outside the cpreg arrays,
+as text or JSON.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from app.cli.inspect import describe_source, load_sides, vcpu_filter
 from app.cli.output import print_json
 from app.model.compare.diff import Diff, Status, diff
 from app.model.compare.state_diff import diff_state
+from app.model.compare.stream_diff import diff_stream
 from app.model.registers import regdb, regid
 from app.model.reports.diff_report import diff_json, hex_or_none
 from app.model.reports.state_report import add_diff_state
+from app.model.reports.stream_report import add_stream, stream_text
 
 
 def selected_rows(rows, args, only: int | None, accel: str):
@@ -39,11 +42,13 @@ def cmd_diff(args) -> int:
     rows = list(selected_rows(result.rows, args, only, accel))
     state = None if args.no_state_groups else diff_state(src, dst)
     state_rows = [] if state is None else list(selected_rows(state.rows, args, only, accel))
+    stream = diff_stream(src, dst)
     if args.json:
-        data = diff_json(src, dst, result, rows)
+        data = add_stream(diff_json(src, dst, result, rows), src, dst, stream)
         print_json(data if state is None else add_diff_state(data, state, state_rows, accel))
         return 0
     write_diff_text(sys.stdout, src, dst, result, rows, accel)
+    sys.stdout.write("\n".join(stream_text(src, dst, stream, args.all)) + "\n")
     if state is not None:
         cli_state.write_diff_state(sys.stdout, state, state_rows, accel)
     return 0

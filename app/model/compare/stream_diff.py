@@ -24,7 +24,7 @@ class PartStatus(str, Enum):  # noqa: UP042 - str() must stay "PartStatus.X" lik
     VERSION = "version"  # both, different section versions
     LAYOUT = "layout"  # both, different fields or element counts
     SIZE = "size"  # RAM block length, or a section body size with the same described layout
-    CONTENT = "content"  # both opaque (undescribed), bytes differ: not examinable
+    CONTENT = "content"  # a device's own format (no VMSD: slirp), bytes differ: not examinable
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class StreamDiff:
 
 
 def _ram_rows(src: tuple[RamBlock, ...], dst: tuple[RamBlock, ...]) -> list[RamRow]:
+    if not src or not dst:  # a side whose block list was not read: nothing to pair with
+        return []
     local = {b.name: b for b in dst}
     rows = []
     for block in src:
@@ -88,12 +90,19 @@ def layout_details(src: DeviceInfo, dst: DeviceInfo) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _section_row(src: DeviceInfo, dst: DeviceInfo) -> SectionRow:
+def _described(devices: tuple[DeviceInfo, ...]) -> bool:
+    """Whether a stream describes its sections (has a vmdesc). In one that does not, every
+    body is an undescribed byte range and only sizes can be compared; in one that does, an
+    undescribed body is a device's own format (slirp), which only equal bytes settle."""
+    return any(dev.layout is not None for dev in devices)
+
+
+def _section_row(src: DeviceInfo, dst: DeviceInfo, own_format: bool) -> SectionRow:
     details: tuple[str, ...] = ()
     if src.version != dst.version:
         status = PartStatus.VERSION
         details = (f"version {src.version} incoming, {dst.version} on the destination",)
-    elif src.opaque or dst.opaque:
+    elif own_format:
         same = src.digest is not None and src.digest == dst.digest
         status = PartStatus.MATCH if same else PartStatus.CONTENT
         if not same:
@@ -115,11 +124,14 @@ def diff_stream(src: RegisterSet, dst: RegisterSet) -> StreamDiff:
     first; sections only the destination has follow in its order."""
     s, d = src.provenance, dst.provenance
     local = {(x.name, x.instance_id): x for x in d.devices}
+    src_described, dst_described = _described(s.devices), _described(d.devices)
     rows = []
     for sec in s.devices:
         mine = local.get((sec.name, sec.instance_id))
+        own = mine is not None and ((sec.opaque and src_described) or
+                                    (mine.opaque and dst_described))
         rows.append(SectionRow(sec.name, sec.instance_id, sec, None, PartStatus.UNEXPECTED)
-                    if mine is None else _section_row(sec, mine))
+                    if mine is None else _section_row(sec, mine, own))
     seen = {(x.name, x.instance_id) for x in s.devices}
     rows += [SectionRow(x.name, x.instance_id, None, x, PartStatus.MISSING)
              for x in d.devices if (x.name, x.instance_id) not in seen]

@@ -1,9 +1,12 @@
 """The verdict as plain data and text: what ``cpreg-explorer check`` prints.
 
 JSON shape (stable, scripts depend on it): ``{"verdict", "policy", "policy_reason",
-"reasons": [{"vcpu", "id", "name", "status", "message", "reached"}], "warnings": [...],
-"tolerated": [{"vcpu", "id", "name", "status", "rule", "by_policy", "reason"}],
-"builtin": [...], "qemu_log": [...]}``.
+"reasons": [{"vcpu", "id", "name", "status", "message", "reached", "section", "instance",
+"field", "details"}], "warnings": [...], "unexamined": [...], "tolerated": [{"vcpu", "id",
+"name", "status", "rule", "by_policy", "reason"}], "builtin": [...], "qemu_log": [...]}``.
+``unexamined`` repeats the warnings about parts the tool could not judge (an undescribed
+section whose bytes differ, a side that is not a stream...): an ACCEPTED verdict holds only if
+QEMU accepts those too, so the text says so in its first line and lists them apart.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ def _reason(reason: Reason) -> dict:
         "status": reason.status,
         "message": reason.message,
         "reached": reason.reached,
+        "section": reason.section,
+        "instance": reason.instance,
+        "field": reason.field,
+        "details": list(reason.details),
     }
 
 
@@ -38,6 +45,7 @@ def verdict_json(verdict: Verdict) -> dict:
         "policy_reason": verdict.policy_reason,
         "reasons": [_reason(r) for r in verdict.reasons],
         "warnings": [_reason(r) for r in verdict.warnings],
+        "unexamined": [_reason(r) for r in verdict.unexamined],
         "tolerated": [
             {"vcpu": rv.row.vcpu, "id": format_id(rv.row.id), "name": rule.name,
              "status": rv.row.status.value, "rule": rule.type.value,
@@ -52,19 +60,30 @@ def verdict_json(verdict: Verdict) -> dict:
 
 
 def verdict_text(verdict: Verdict) -> list[str]:
-    """Human lines: the verdict, why this policy, blocking reasons, warnings, tolerances."""
+    """Human lines: the verdict, why this policy, blocking reasons, warnings, what was not
+    examined, tolerances."""
     head = "ACCEPTED" if verdict.accepted else "REJECTED"
-    blocking = verdict.reasons
+    blocking, unexamined = verdict.reasons, verdict.unexamined
     lines = [f"{head} by {verdict.policy.title} ({verdict.policy.name}: "
              f"{verdict.policy_reason})"]
+    if verdict.accepted and unexamined:
+        lines[0] += (f" — only if QEMU also accepts {len(unexamined)} part(s) the tool did "
+                     "not examine (below)")
     if blocking:
         regs = {r.register for r in blocking if r.register is not None}
         lines.append(f"{len(blocking)} blocking reason(s), {len(regs)} register(s):")
         lines += [f"  {_where(r)}{r.message}" + ("" if r.reached else
                   "   [not reached: QEMU stops earlier]") for r in blocking]
-    if verdict.warnings:
-        lines.append(f"{len(verdict.warnings)} warning(s):")
-        lines += [f"  {_where(r)}{r.message}" for r in verdict.warnings]
+    warnings = [r for r in verdict.warnings if not r.unexamined]
+    if warnings:
+        lines.append(f"{len(warnings)} warning(s):")
+        lines += [f"  {_where(r)}{r.message}" for r in warnings]
+    if unexamined:
+        lines.append(f"{len(unexamined)} part(s) not examined (what QEMU does there is "
+                     "unknown):")
+        for r in unexamined:
+            lines.append(f"  {_where(r)}{r.message}")
+            lines += [f"    {d}" for d in r.details]
     if verdict.tolerated:
         lines.append(f"{len(verdict.tolerated)} row(s) tolerated:")
         lines += [f"  vCPU {rv.row.vcpu} {rule.name}: {rv.row.status.value} tolerated by "

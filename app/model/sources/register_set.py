@@ -35,6 +35,7 @@ class DeviceInfo:
     opaque: bool = False
     layout: SectionLayout | None = None  # fields and element counts, when described
     digest: str | None = None  # sha256 of the body, to compare opaque sections' content
+    section_id: int | None = None  # the stream's own section number (QEMU 11.1 names it)
 
 
 @dataclass(frozen=True)

@@ -34,12 +34,15 @@ class LazyVerdictParts(Protocol):
 
     def first_failure(self) -> Reason | None: ...
 
+    def unexamined(self) -> tuple[Reason, ...]: ...
+
 
 class Verdict:
     """The outcome of one evaluation (immutable; equal when the public content is).
 
     ``trail`` holds every Reason in the order QEMU meets it (``reached`` False past the point
-    where a real QEMU stops); ``reasons`` and ``warnings`` split it. ``rows`` has one
+    where a real QEMU stops); ``reasons`` and ``warnings`` split it, and ``unexamined`` picks
+    the warnings about parts the tool could not judge. ``rows`` has one
     RowVerdict per diff row, each tolerated row naming its rule. ``builtin`` lists the
     tolerances the release registers itself for this machine type.
 
@@ -145,6 +148,16 @@ class Verdict:
         if self._trail is None:  # the snapshot knows it without building the trail
             return self._parts().first_failure()
         return next((r for r in self.trail if r.blocking), None)
+
+    @property
+    def unexamined(self) -> tuple[Reason, ...]:
+        """Parts of the pair the tool could not judge (NOT_CHECKED: an undescribed section
+        whose bytes differ, a side that is not a stream...; VALUE_UNKNOWN: a constant register
+        whose value the source did not record), in trail order. They never block, so an
+        ACCEPTED verdict holds only if QEMU accepts those parts too: show them with it."""
+        if self._trail is None:  # the snapshot finds them without building the trail
+            return self._parts().unexamined()
+        return tuple(r for r in self.trail if r.unexamined)
 
     @property
     def tolerated(self) -> tuple[RowVerdict, ...]:

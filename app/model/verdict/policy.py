@@ -23,6 +23,10 @@ _CPU_SUBSECTIONS_100 = _CPU_SUBSECTIONS_72 | {"cpu/pmsav8r", "cpu/wfxt-timer", "
 # QEMU 10.1 adds cpu/fpmr (FEAT_FPMR); real 11.1 streams of "-cpu max" carry it, 10.0's don't.
 _CPU_SUBSECTIONS_111 = _CPU_SUBSECTIONS_100 | {"cpu/fpmr"}
 
+# minimum_version_id of the VMSDs whose minimum the tool knows (same in 7.2, 10.0 and 11.1):
+# vmstate_arm_cpu (target/arm/machine.c). Other sections' minimums are not in the stream.
+_MINIMUM_VERSIONS = {"cpu": 22}
+
 _MACHINE_VERSION = re.compile(r"^[a-z0-9]+(?:-[a-z]+)*-(\d+)\.(\d+)$")
 
 
@@ -64,6 +68,9 @@ class Policy:
     builtin: tuple[BuiltinTolerance, ...] = ()
     assert_location: str = "migration/vmstate.c"
     deprecates_machines: bool = False  # MACHINE_VER_DEPRECATION (QEMU >= 9.1)
+    # qemu_loadvm_section_start_full's words for a section it has no handler for; 11.1's
+    # error_setg drops "savevm" (real logs: 'arm_gic' 0 into a GICv3 destination).
+    unknown_section_words: str = "Unknown savevm section or instance"
 
     def builtin_rules(self, machine: str | None) -> tuple[Rule, ...]:
         """The tolerances this release registers for a VM of machine type ``machine``."""
@@ -76,6 +83,20 @@ class Policy:
             return False
         age = self.version[0] - version[0]
         return age > 3 or (age == 3 and self.version[1] >= version[1])
+
+    @staticmethod
+    def minimum_version(section: str) -> int | None:
+        """The destination's minimum_version_id for ``section``, when the tool knows it."""
+        return _MINIMUM_VERSIONS.get(section)
+
+    @staticmethod
+    def ram_resizeable(block: str) -> bool:
+        """Whether QEMU resizes this RAM block to the incoming length instead of failing with
+        "Size mismatch". Blobs that fw_cfg exposes ("/rom@etc/acpi/tables",
+        "/rom@etc/table-loader", "/rom@etc/acpi/rsdp" on virt) are made by rom_set_mr with
+        memory_region_init_resizeable_ram (hw/core/loader.c), up to a maximum the stream does
+        not record; guest RAM and flash are not resizeable."""
+        return block.startswith("/rom@")
 
 
 QEMU_72 = Policy(
@@ -103,6 +124,7 @@ QEMU_111 = Policy(
     name="qemu-11.1", title="QEMU 11.1", version=(11, 1), checks_array_len=False,
     merge_stops_at_first=False, examines_past_last=True, names_registers=True,
     error_chain=True, cpu_subsections=_CPU_SUBSECTIONS_111, deprecates_machines=True,
+    unknown_section_words="Unknown section or instance",
     builtin=(BuiltinTolerance(
         Rule(_DBGDTRTX, RuleType.SAFE_MISSING,
              reason="QEMU 10.2 and earlier exposed a bogus AArch32 DBGDTRTX; virt machine "

@@ -15,8 +15,12 @@ from app.model.verdict.reason import (
     ARRAY_LENGTH,
     DEPRECATED_MACHINE,
     MACHINE_TYPE,
+    RAM_SIZE,
+    SECTION_LAYOUT,
+    SECTION_TOO_OLD,
     SECTION_VERSION,
     SUBSECTION_ABORT,
+    UNKNOWN_RAM_BLOCK,
     UNKNOWN_SECTION,
     UNKNOWN_SUBSECTION,
     Reason,
@@ -25,6 +29,8 @@ from app.model.verdict.reason import (
 PREFIX = "qemu-system-aarch64: "
 CPU_VMSD = (22, 22)  # vmstate_arm_cpu version_id, minimum_version_id
 CONFIGURATION_VMSD = (1, 0)  # vmstate_configuration
+RAM_VERSION = 4  # register_savevm_live("ram", 0, 4, ...): 11.1 names it when ram_load fails
+_RAM = (RAM_SIZE, UNKNOWN_RAM_BLOCK)
 ASSERTION = "vmstate_load_state: Assertion `first_elem || !n_elems || !size' failed."
 _HANDLERS = {Status.UNEXPECTED.value: "handle_cpreg_only_in_incoming_stream",
              Status.MISSING.value: "handle_cpreg_missing_in_incoming_stream"}
@@ -37,8 +43,10 @@ def _instance(reason: Reason) -> str:
 
 def _classic(failure: Reason, assert_location: str) -> list[str]:
     """QEMU <= 10: error_report lines then strerror(-ret)."""
-    if failure.status in (MACHINE_TYPE, UNKNOWN_SECTION, SECTION_VERSION):
+    if failure.status in (MACHINE_TYPE, UNKNOWN_SECTION, SECTION_VERSION, SECTION_LAYOUT):
         return [failure.message, "load of migration failed: Invalid argument"]
+    if failure.status in _RAM or failure.status == SECTION_TOO_OLD:
+        return [failure.message, _instance(failure), "load of migration failed: Invalid argument"]
     if failure.status == ARRAY_LENGTH:
         return [failure.message, "Failed to load cpu:cpreg_vmstate_array_len",
                 _instance(failure), "load of migration failed: Invalid argument"]
@@ -58,6 +66,17 @@ def _chained(failure: Reason, assert_location: str) -> list[str]:
                 + failure.message]
     if failure.status in (UNKNOWN_SECTION, SECTION_VERSION):
         return ["load of migration failed: Invalid argument: " + failure.message]
+    if failure.status in _RAM:  # ram.c still error_reports, savevm.c chains the rest
+        return [failure.message, f"load of migration failed: Invalid argument: "
+                f"{_instance(failure)}: Failed to load vmstate version_id: {RAM_VERSION}, "
+                "ret: -22"]
+    if failure.status == SECTION_LAYOUT:  # check_section_footer error_reports, then the chain
+        section_id = "?" if failure.section_id is None else failure.section_id
+        return [failure.message, "load of migration failed: Invalid argument: Section footer "
+                f"error, section_id: {section_id}"]
+    if failure.status == SECTION_TOO_OLD:  # not seen in a real 11.1 log: the 7.2 words chained
+        return ["load of migration failed: Invalid argument: " + _instance(failure) + ": "
+                + failure.message]
     if failure.status == UNKNOWN_SUBSECTION:
         return ["load of migration failed: No such file or directory: " + _instance(failure)]
     if failure.status == SUBSECTION_ABORT:

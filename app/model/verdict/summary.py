@@ -43,6 +43,12 @@ class Summary:
         return self.verdict.first_failure
 
     @property
+    def unexamined(self) -> tuple[Reason, ...]:
+        """What the tool could not judge (Verdict.unexamined): an ACCEPTED banner must say
+        that it holds only if QEMU accepts these parts too."""
+        return self.verdict.unexamined
+
+    @property
     def qemu_failure_line(self) -> str | None:
         """The first line QEMU prints that is not a warning: the failure in its own words."""
         return next((line for line in self.qemu_lines if not line.startswith("warning:")),

@@ -47,6 +47,7 @@ class RulesLayer:
         w.add_banner(self.banner)
         self.banner.policyChosen.connect(s.set_policy)
         self.banner.suggestRequested.connect(self.suggest)
+        self.banner.streamLinkActivated.connect(w.page.show_stream_failure)
         self.panel = RulesPanel()
         self.dock = w.add_side_panel(self.panel, "Rules", "rulesDock")
         # Beside the register details rather than on the right: the merged view keeps its
@@ -57,6 +58,7 @@ class RulesLayer:
         # (resizeDocks before the window has its size would be overridden by the layout).
         self._sized = w.settings.window_layout()[1] is not None
         self._jump_to_blocking = False
+        self._unexamined: tuple = ()  # the stream parts the last full verdict could not judge
         s.diffChanged.connect(self._diff_changed)
         self._wire_panel()
         self._build_actions()
@@ -143,20 +145,36 @@ class RulesLayer:
                 self.banner.show_error(s.verdict_error)
             else:
                 self.banner.show_summary(None, s.policy, None)
+            self._unexamined = ()
+            self.window.page.mark_stream_failure(())
         elif s.changed_rows is not None and s.live is not None:
             # A rule edit: the IncrementalVerdict recounted only the rows it touched.
             self.summary = s.live.summary
             s.patch_annotations(live_notes(s.live, s.rules, s.changed_rows))
-            self.banner.show_summary(self.summary, s.policy, default_policy(s.dst)[0].name)
+            self._show_summary()
         else:
             self.summary = s.live.summary if s.live is not None else summarize(
                 s.verdict, s.rules, s.diff)
+            # Stream-level, so no rule edit changes them: read once per full evaluation (a
+            # rule edit's verdict never builds its trail).
+            self._unexamined = tuple(r for r in s.verdict.unexamined if r.register is None)
             s.set_annotations(row_notes(self.summary, s.rules))
-            self.banner.show_summary(self.summary, s.policy, default_policy(s.dst)[0].name)
+            self._show_summary()
             if self._jump_to_blocking:
                 self._jump_to_blocking = False
                 self._select_first_blocking()
         self._rules_changed()
+
+    def _show_summary(self) -> None:
+        """The banner, and the Stream tab's failing part (the first blocking stream-level
+        reason naming one); the banner links there when that is QEMU's first failure."""
+        s, summary = self.session, self.summary
+        assert summary is not None
+        marked = self.window.page.mark_stream_failure(summary.stream_failures)
+        first = summary.first_failure
+        self.banner.show_summary(summary, s.policy, default_policy(s.dst)[0].name,
+                                 stream_link=marked is not None and marked == first,
+                                 unexamined=self._unexamined)
 
     def _rules_changed(self) -> None:
         s = self.session

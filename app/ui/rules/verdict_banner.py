@@ -3,10 +3,14 @@
 Headline (accepted/rejected, by which release, how many blocking registers), the first
 failure in QEMU's own words (the full log in the tooltip), and the policy selector with the
 reason that policy applies. All facts come from the session's verdict via
-``verdict_summary``; the banner re-reads them whenever ``verdictChanged`` fires.
+``verdict_summary``; the banner re-reads them whenever ``verdictChanged`` fires. When the
+first failure is about a RAM block or device section the Stream tab lists, it ends with a
+link there (``streamLinkActivated``).
 """
 
 from __future__ import annotations
+
+import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,10 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.verdict.policy import POLICIES
+from app.model.verdict.reason import Reason
 from app.model.verdict.summary import Summary
 from app.ui import theme
 
 LOG_LINES_IN_TOOLTIP = 40
+STREAM_LINK = "stream-tab"  # the href of the first failure's link to the Stream tab
 
 
 def _plural(n: int, word: str) -> str:
@@ -33,6 +39,7 @@ def _plural(n: int, word: str) -> str:
 class VerdictBanner(QFrame):
     policyChosen = Signal(object)  # a policy name, or None for the destination's default
     suggestRequested = Signal()
+    streamLinkActivated = Signal()  # the first failure's link: show its part in the Stream tab
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -44,7 +51,12 @@ class VerdictBanner(QFrame):
         self.headline.setFont(font)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        flags = Qt.TextInteractionFlag
+        self.detail.setTextInteractionFlags(flags.TextSelectableByMouse
+                                            | flags.LinksAccessibleByMouse
+                                            | flags.LinksAccessibleByKeyboard)
+        self.detail.linkActivated.connect(
+            lambda href: self.streamLinkActivated.emit() if href == STREAM_LINK else None)
         self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.policy = QComboBox()
         self.policy.setObjectName("policySelector")
@@ -95,9 +107,12 @@ class VerdictBanner(QFrame):
         self.show()
 
     def show_summary(self, summary: Summary | None, chosen: str | None,
-                     default: str | None) -> None:
+                     default: str | None, *, stream_link: bool = False,
+                     unexamined: tuple[Reason, ...] = ()) -> None:
         """``chosen``: the session's policy (None = default); ``default``: the destination
-        writer's policy name, marked as such in the selector."""
+        writer's policy name, marked as such in the selector; ``stream_link``: the first
+        failure is a row of the Stream tab, so it links there; ``unexamined``: parts of the
+        stream the tool could not judge (an acceptance holds only if QEMU accepts them)."""
         if summary is None:
             self.hide()
             return
@@ -110,18 +125,28 @@ class VerdictBanner(QFrame):
         self.policy.setCurrentIndex(self.policy.findData(v.policy.name))
         self.why.setText(f"Policy {v.policy.name}: {v.policy_reason}")
         self._tint("tolerated" if v.accepted else "unexpected")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.suggest.setVisible(not v.accepted)
         tolerated = sum(summary.per_rule.values())
         if v.accepted:
             self.headline.setText(f"<b>Accepted</b> by {v.policy.title}")
-            self.detail.setText(f"{_plural(tolerated, 'row')} tolerated by the rules; "
-                                f"{_plural(len(v.warnings), 'warning')}")
+            text = (f"{_plural(tolerated, 'row')} tolerated by the rules; "
+                    f"{_plural(len(v.warnings), 'warning')}")
+            if unexamined:
+                text += (f" — only if QEMU also accepts {_plural(len(unexamined), 'part')} the "
+                         f"tool did not examine: {unexamined[0].message}")
+            self.detail.setText(text)
         else:
             self.headline.setText(f"<b>Rejected</b> by {v.policy.title} — "
                                   f"{_plural(len(summary.blocking_registers), 'blocking register')}"
                                   + (f" + {_plural(len(summary.stream_failures), 'stream problem')}"
                                      if summary.stream_failures else ""))
-            self.detail.setText(self._first_failure(summary))
+            first = self._first_failure(summary)
+            if stream_link:
+                self.detail.setTextFormat(Qt.TextFormat.RichText)
+                first = (f"{html.escape(first, quote=False)} — "
+                         f"<a href=\"{STREAM_LINK}\">show it in the Stream tab</a>")
+            self.detail.setText(first)
         lines = summary.qemu_lines[:LOG_LINES_IN_TOOLTIP]
         self.detail.setToolTip("What the destination QEMU prints:\n" + "\n".join(lines)
                                if lines else "")

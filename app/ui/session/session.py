@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.model.compare.diff import Diff, DiffRow
 from app.model.compare.state_diff import StateDiff, diff_state
+from app.model.compare.stream_diff import StreamDiff, diff_stream
 from app.model.rules.ruleset import RuleSet
 from app.model.sources import readers as formats
 from app.model.sources.register_set import ACCEL_UNKNOWN, RegisterSet
@@ -58,6 +59,7 @@ class Session(QObject):
         self.selected: DiffRow | None = None
         self.selected_is_state = False  # the selected row is CPU state (no rules apply)
         self._state: tuple | None = None  # (src, dst, StateDiff) once asked for
+        self._stream: tuple | None = None  # (src, dst, StreamDiff) once asked for
         self.annotations: dict[tuple[int, int], RowNote] = {}
         self.verdicts = VerdictKeeper(lambda: (self.src, self.dst, self.diff), self)
         for part_signal, signal in ((self.verdicts.rulesChanged, self.rulesChanged),
@@ -154,6 +156,17 @@ class Session(QObject):
         if self._state is None or self._state[0] is not self.src or self._state[1] is not self.dst:
             self._state = (self.src, self.dst, diff_state(self.src, self.dst))
         return self._state[2]
+
+    @property
+    def stream_diff(self) -> StreamDiff | None:
+        """RAM blocks and device sections side by side (computed on first use per pair);
+        None until both sides are loaded."""
+        if self.src is None or self.dst is None:
+            return None
+        if self._stream is None or self._stream[0] is not self.src or \
+                self._stream[1] is not self.dst:
+            self._stream = (self.src, self.dst, diff_stream(self.src, self.dst))
+        return self._stream[2]
 
     def set_annotations(self, notes: Mapping[tuple[int, int], RowNote]) -> None:
         """Per-row notes keyed by (vcpu, register id): the Rule column and "tolerated"."""

@@ -65,7 +65,7 @@ class FilterBar(QWidget):
         self.scope_note = QLabel("filters apply to cpregs")
         self.scope_note.setObjectName("filterScopeNote")
         self.scope_note.setToolTip("These toggles, the vCPU choice and the search filter the "
-                                   "cpregs tab; the CPU state tab always lists every row")
+                                   "cpregs tab; the CPU state and Stream tabs have their own rows")
         self.scope_note.hide()
         layout.addSpacing(8)
         layout.addWidget(self.scope_note)

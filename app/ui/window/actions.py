@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
 
 from app.ui.session.session import Session
 from app.ui.settings import Settings
@@ -64,6 +64,14 @@ class Actions:
                                  "Alt+Down")
         self.prev_diff = _action(w, "&Previous difference", lambda: view.goto_difference(-1),
                                  "Alt+Up")
+        tabs = page.tabs
+        # The tables take Ctrl+PgUp/PgDn for themselves: window shortcuts reach every tab.
+        self.next_tab = _action(w, "Ne&xt tab", lambda: _step_tab(tabs, 1), "Ctrl+PgDown")
+        self.prev_tab = _action(w, "Pre&vious tab", lambda: _step_tab(tabs, -1), "Ctrl+PgUp")
+        self.tab_actions = [
+            _action(w, text, lambda i=i: tabs.setCurrentIndex(i), f"Alt+{i + 1}")
+            for i, text in enumerate(("c&pregs tab", "CPU &state tab",
+                                      "S&tream tab (RAM blocks and sections)"))]
         self.details = _action(w, "Register &details", show_details)
         self.shortcuts = _action(w, "&Keyboard shortcuts", lambda: dialogs.show_shortcuts(w),
                                  ["Ctrl+?", "Ctrl+Shift+/"])
@@ -78,7 +86,8 @@ class Actions:
         for item in (self.copy, self.find):
             _add(edit, item)
         menu = bar.addMenu("&View")
-        for item in (self.next_diff, self.prev_diff, None):
+        for item in (self.next_diff, self.prev_diff, None, self.next_tab, self.prev_tab,
+                     *self.tab_actions, None):
             _add(menu, item)
         filters = menu.addMenu("&Filters")
         for action in page.filter_bar.status_actions.values():
@@ -102,7 +111,8 @@ class Actions:
         loaded = bool(session.src or session.dst)
         self.reload.setEnabled(loaded and not session.busy)
         self.swap.setEnabled(loaded and not session.busy)
-        for action in (self.copy, self.next_diff, self.prev_diff):
+        for action in (self.copy, self.next_diff, self.prev_diff, self.next_tab,
+                       self.prev_tab, *self.tab_actions):
             action.setEnabled(session.diff is not None)
 
     def _fill_recent(self) -> None:
@@ -119,6 +129,10 @@ class Actions:
             return
         self.recent.addSeparator()
         self.recent.addAction("Clear recent", self._clear_recent)
+
+
+def _step_tab(tabs: QTabWidget, step: int) -> None:
+    tabs.setCurrentIndex((tabs.currentIndex() + step) % tabs.count())
 
 
 def _add(menu: QMenu, item) -> None:

@@ -25,6 +25,8 @@ SHORTCUTS = (
     ("F5", "Reload both sources"),
     ("Ctrl+Shift+S", "Swap sides"),
     ("Alt+Down / Alt+Up", "Next / previous difference"),
+    ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous tab (cpregs, CPU state, Stream)"),
+    ("Alt+1 / Alt+2 / Alt+3", "The cpregs / CPU state / Stream tab"),
     ("Enter", "Show the selected register's details"),
     ("Ctrl+C", "Copy selected rows (tab-separated, with a header)"),
     ("Ctrl+F", "Search by name or id"),

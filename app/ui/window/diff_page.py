@@ -1,29 +1,34 @@
-"""The merged view's page: filter bar, vCPU warning strip, and the cpregs / CPU state tabs.
+"""The merged view's page: filter bar, vCPU warning strip, and the cpregs / CPU state / Stream
+tabs.
 
 A part the window owns (main_window.py) and calls when the Session changes: ``show_diff``
 for a new pair, ``show_notes`` / ``patch_notes`` for the rules' row notes. On its own it
 keeps the row selection in the Session (the current row of the active tab), fills the CPU
-state tab the first time it is shown for a pair, and keeps the status-bar counts
-(``SummaryBar``) about whichever tab is active.
+state tab the first time it is shown for a pair, fills the Stream tab (titled with the count of
+differing RAM blocks and sections) for each pair, marks its failing part when the window says
+which (``mark_stream_failure``), and keeps the status-bar counts (``SummaryBar``) about
+whichever tab is active.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.model.compare.diff import Diff
+from app.model.verdict.reason import Reason
 from app.ui.session.session import Session
 from app.ui.table.diff_model import Column, DiffTableModel, RecordRole, RowNote
 from app.ui.table.diff_view import DiffView
 from app.ui.table.filter_bar import FilterBar
 from app.ui.table.filter_proxy import DiffFilterProxy
 from app.ui.table.state_view import StatePage
+from app.ui.table.stream_view import StreamPage
 from app.ui.window.status_summary import SummaryBar
 
-STATE_TAB = 1  # the index of the CPU state tab
+STATE_TAB, STREAM_TAB = 1, 2  # the indexes of the CPU state and Stream tabs
 
 
 class DiffPage(QWidget):
@@ -45,12 +50,14 @@ class DiffPage(QWidget):
         self.view.setColumnHidden(Column.RULE, True)  # shown once rules annotate rows
         self.filter_bar = FilterBar(self.proxy)
         self.state_page = StatePage()
+        self.stream_page = StreamPage()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("viewTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.view, "cpregs")
         self.tabs.addTab(self.state_page, "CPU state")
         self.tabs.setTabToolTip(STATE_TAB, "Core registers and GIC state: not part of the verdict")
+        self.tabs.addTab(self.stream_page, "Stream")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -66,7 +73,8 @@ class DiffPage(QWidget):
         self.state_page.view.detailsRequested.connect(self.detailsRequested)
         self.tabs.currentChanged.connect(self._tab_changed)
         for signal in (self.proxy.filtersChanged, self.proxy.rowsInserted,
-                       self.proxy.rowsRemoved):
+                       self.proxy.rowsRemoved, self.stream_page.proxy.rowsInserted,
+                       self.stream_page.proxy.rowsRemoved):
             signal.connect(self.update_summary)
 
     # -- what the window calls when the Session changes ------------------------------------------
@@ -77,7 +85,24 @@ class DiffPage(QWidget):
         self.model.set_annotations(s.annotations)
         self.filter_bar.set_vcpus(self.model.vcpus())
         self._state_shown = None
+        self._fill_stream()
         self._tab_changed(self.tabs.currentIndex())
+
+    def _fill_stream(self) -> None:
+        s, page = self._session, self.stream_page
+        title, tip = page.show_pair(s.src, s.dst, s.stream_diff)
+        self.tabs.setTabText(STREAM_TAB, title)
+        self.tabs.setTabToolTip(STREAM_TAB, tip)
+
+    def mark_stream_failure(self, reasons: Iterable[Reason]) -> Reason | None:
+        """Mark the part the first of ``reasons`` (blocking, stream-level, QEMU's order)
+        names; that reason, or None when no RAM block or section fails."""
+        return self.stream_page.mark_failure(reasons)
+
+    def show_stream_failure(self) -> None:
+        """The Stream tab, its failing row current (the banner's first-failure link)."""
+        self.tabs.setCurrentIndex(STREAM_TAB)
+        self.stream_page.select_failure()
 
     def show_notes(self) -> None:
         """Every row note was replaced (a new verdict)."""
@@ -110,6 +135,10 @@ class DiffPage(QWidget):
             page = self.state_page
             self._summary.update(s.src, s.dst, s.diff, page.model.counts(),
                                  page.proxy.rowCount(), s.accel, what="CPU state rows")
+        elif self.tabs.currentIndex() == STREAM_TAB:
+            sp = self.stream_page
+            self._summary.update(s.src, s.dst, s.diff, sp.model.counts(), sp.proxy.rowCount(),
+                                 s.accel, what="RAM blocks and sections")
         else:
             self._summary.update(s.src, s.dst, s.diff, self.model.counts(),
                                  self.proxy.rowCount(), s.accel)
@@ -126,9 +155,12 @@ class DiffPage(QWidget):
         if index == STATE_TAB and self._state_shown is not s.diff:
             self._state_shown = s.diff
             page.set_state(s.state_diff, s.accel)
-        view = page.view if index == STATE_TAB else self.view
-        self._select(view.currentIndex(), state=index == STATE_TAB)
-        # The filter bar drives the cpreg proxy only: on the state tab it says so, and the
-        # status bar counts the state rows instead.
-        self.filter_bar.set_scope_note(index == STATE_TAB)
+        if index == STREAM_TAB:  # no register row: the details panel has nothing to show
+            self._session.select(None)
+        else:
+            view = page.view if index == STATE_TAB else self.view
+            self._select(view.currentIndex(), state=index == STATE_TAB)
+        # The filter bar drives the cpreg proxy only: on the other tabs it says so, and the
+        # status bar counts that tab's rows instead.
+        self.filter_bar.set_scope_note(index != 0)
         self.update_summary()

@@ -95,7 +95,8 @@ class LiveVerdict:
             vs = self._vcpus[v]
             self._order.append(vs)
             subs = [] if item.subsections is None else [FixedStep(item.subsections)]
-            self._steps += [v, *subs, vs.merge, vs.values]
+            layout = [] if item.layout is None else [FixedStep(item.layout)]
+            self._steps += [v, *subs, vs.merge, vs.values, *layout]
         self._history = TrailHistory(self._order)
         self._by_base = sorted(self._vcpus.values(), key=lambda vs: vs.base)
         self._bases = [vs.base for vs in self._by_base]

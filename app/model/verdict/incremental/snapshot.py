@@ -17,7 +17,12 @@ from itertools import chain
 from typing import Any
 
 from app.model.verdict.cpreg_load import RowVerdict
-from app.model.verdict.incremental.trail import FixedStep, OrderedReasons, assemble_trail
+from app.model.verdict.incremental.trail import (
+    FixedStep,
+    OrderedReasons,
+    assemble_trail,
+    unexamined_reasons,
+)
 from app.model.verdict.reason import Reason
 
 Step = FixedStep | OrderedReasons
@@ -56,7 +61,8 @@ class TrailHistory:
 
 
 class TrailSnapshot:
-    """What a Verdict's lazy ``trail``/``rows``/``first_failure`` read (see evaluate.py)."""
+    """What a Verdict's lazy ``trail``/``rows``/``first_failure``/``unexamined`` read (see
+    evaluate.py)."""
 
     __slots__ = ("__weakref__", "gen", "hidden", "history", "steps")
 
@@ -82,6 +88,9 @@ class TrailSnapshot:
 
     def trail(self) -> tuple[Reason, ...]:
         return assemble_trail(self._steps(self._old_values()))[0]
+
+    def unexamined(self) -> tuple[Reason, ...]:
+        return unexamined_reasons(self._steps(self._old_values()))
 
     def first_failure(self) -> Reason | None:
         for step in self._steps(self._old_values()):

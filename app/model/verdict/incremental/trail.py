@@ -141,6 +141,17 @@ def reached_reasons(steps: Iterable[FixedStep | OrderedReasons]) -> Iterator[Rea
             return
 
 
+def unexamined_reasons(steps: Iterable[FixedStep | OrderedReasons]) -> tuple[Reason, ...]:
+    """``r for r in trail if r.unexamined`` without assembling the trail."""
+    out: list[Reason] = []
+    failed = False
+    for step in steps:
+        for part in _parts(step, failed):
+            out += (r for r in part if r.unexamined)
+        failed = failed or step.first_blocking() is not None
+    return tuple(out)
+
+
 def _parts(step: FixedStep | OrderedReasons, failed: bool) -> list[Sequence[Reason]]:
     """What ``step`` adds to the trail when a step before it failed (``failed``) or not."""
     if failed:

@@ -34,4 +34,5 @@ def device_info(cur: Cursor, sec: Section) -> DeviceInfo:
         opaque=body is None,
         layout=section_layout(body, data, sec.body_offset) if body else None,
         digest=hashlib.sha256(data).hexdigest(),
+        section_id=sec.section_id,
     )
