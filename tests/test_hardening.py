@@ -207,3 +207,48 @@ def test_a_fifo_is_refused_up_front_instead_of_hanging(tmp_path):
     assert "FIFO" in proc.stderr and str(fifo) in proc.stderr
     with pytest.raises(FormatError, match="a directory"):
         load(tmp_path)
+
+
+def _cli(*argv: str) -> subprocess.CompletedProcess:
+    code = f"import sys\nfrom app.cli import main\nsys.exit(main({list(argv)!r}))"
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+
+
+def _flipped_stream(tmp_path) -> str:
+    """A real QEMU 11.1 stream with one bit flipped inside vCPU 0's cpreg index array, so
+    one index is no longer an ARM register id (bits 32..51 set)."""
+    stream = DATA / "q11-max-smp2.mig"
+    cpu = load(stream).vcpu(0)
+    data = bytearray(stream.read_bytes())
+    needle = cpu.ids[5].to_bytes(8, "big") + cpu.ids[6].to_bytes(8, "big")
+    at = data.find(needle)
+    assert at > 0
+    data[at + 3] ^= 0x08  # bit 35 of the big-endian id
+    out = tmp_path / "flipped.mig"
+    out.write_bytes(bytes(data))
+    return str(out)
+
+
+@pytest.mark.parametrize("source", ["dump", "flipped"])
+def test_ids_that_are_not_arm_register_ids_never_end_in_a_traceback(tmp_path, source):
+    if source == "dump":
+        src = tmp_path / "one.txt"
+        src.write_text("0x603000080013c036 0x0\n")
+        src = str(src)
+    else:
+        src = _flipped_stream(tmp_path)
+    dst = str(DATA / "q11-max-smp2.mig")
+    for argv in (("check", src, dst, "--policy", "qemu-11.1"),
+                 ("check", src, dst, "--policy", "qemu-11.1", "--json"),
+                 ("suggest", src, dst, "--policy", "qemu-11.1"),
+                 ("diff", src, dst, "--json")):
+        proc = _cli(*argv)
+        assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), (argv, proc.stderr)
+    rules = tmp_path / "r.toml"
+    _cli("suggest", src, dst, "--policy", "qemu-11.1", "-o", str(rules))
+    proc = _cli("export", str(rules), "--to", "markdown", "--diff", src, dst,
+                "--policy", "qemu-11.1")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    check = _cli("check", src, dst, "--policy", "qemu-11.1")
+    assert "system register 0x" in check.stdout and check.returncode == 1

@@ -251,6 +251,22 @@ def qemu_key_from_kvm_id(reg_id: int) -> int:
     return low32 | (QEMU_KEY_IS64 if (reg_id >> 52) & 0xF == SIZE_U64 else 0)
 
 
+def printed_qemu_key(reg_id: int) -> int:
+    """The key QEMU prints for any 64-bit index in a stream (``kvm_to_cpreg_id`` in
+    target/arm/cpu.h): ``qemu_key_from_kvm_id`` for ARM register ids; for an index that is not
+    one (a bit flip, a hostile dump) QEMU does not refuse but truncates it to the low 32 bits
+    and adds its flags — the AArch64 bit for ARM64 ids, else the 64-bit and non-secure bits."""
+    try:
+        return qemu_key_from_kvm_id(reg_id)
+    except ValueError:
+        key = reg_id & 0xFFFFFFFF
+        if reg_id & 0xFF00000000000000 == ARCH_ARM64:
+            return key | QEMU_KEY_AA64
+        if (reg_id >> 52) & 0xF == SIZE_U64:
+            key |= QEMU_KEY_IS64
+        return key | 1 << 29
+
+
 # struct kvm_regs in 32-bit words: 64-bit regs first, then the 128-bit V registers, then the
 # 32-bit FPSR/FPCR (api.rst table). Used to give core ids a size-independent text form.
 CORE_VREGS_FIRST, CORE_FPSR = 0x54, 0xD4

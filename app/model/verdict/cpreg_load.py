@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from app.model.compare.diff import DiffRow, Status
 from app.model.registers import regdb
 from app.model.registers.constness import constness
-from app.model.registers.regid import format_id, qemu_key_from_kvm_id
+from app.model.registers.regid import format_id, printed_qemu_key
 from app.model.rules.rule import Rule, tolerates
 from app.model.verdict.policy import Policy
 from app.model.verdict.reason import (
@@ -80,7 +80,7 @@ def _reason(row: DiffRow, message: str, blocking: bool, accel: str,
 
 
 def _key(reg_id: int) -> str:
-    return f"0x{qemu_key_from_kvm_id(reg_id):x}"
+    return f"0x{printed_qemu_key(reg_id):x}"  # never raises: QEMU prints any index
 
 
 def _unexpected_text(row: DiffRow, policy: Policy, accel: str) -> str:
