@@ -20,7 +20,7 @@ from pathlib import Path
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.model.sources.capture import CaptureError, capture_stream  # noqa: E402
+from app.model.sources.capture import TRANSPORTS, CaptureError, capture_stream  # noqa: E402
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--extra", action="append", default=[], metavar="ARGS",
                    help="extra QEMU arguments, split like a shell would; repeatable")
     p.add_argument("--timeout", type=float, default=60, help="seconds (default: %(default)s)")
+    p.add_argument("--transport", choices=TRANSPORTS, default="auto",
+                   help="how QEMU writes the file: migrate fd: or file:/dev/fdset/N; auto picks "
+                        "file: for QEMU 8.2+ (11.1 refuses fd: to a file) (default: %(default)s)")
     return p
 
 
@@ -53,13 +56,15 @@ def main(argv: list[str] | None = None) -> int:
         result = capture_stream(
             args.output, cpu=args.cpu, machine=args.machine, accel=args.accel, smp=args.smp,
             extra_args=extra, qemu_binary=args.qemu, timeout=args.timeout,
-            suppress_vmdesc=args.suppress_vmdesc, memory_mb=args.memory_mb)
+            suppress_vmdesc=args.suppress_vmdesc, memory_mb=args.memory_mb,
+            transport=args.transport)
     except CaptureError as exc:
         print(f"capture_stream: error: {exc}", file=sys.stderr)
         return 1
     size = result.output_path.stat().st_size
     print(f"QEMU:    {result.qemu_version}")
     print(f"command: {shlex.join(result.command)}")
+    print(f"migrate: {result.transport}:")
     print(f"wrote:   {result.output_path} ({size} bytes)")
     return 0
 

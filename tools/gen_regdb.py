@@ -9,7 +9,10 @@ fact tables ftr-safety.csv (ID-field safety), qemu72-cpregs.csv (QEMU 7.2 cpreg 
 qemu-cpu-model-cpregs.csv (the CPU-model-specific registers of current QEMU and the models that
 register them: names, per-model names and model fingerprints, see tools/regdb_models.py).
 Hand-kept facts are in tools/regdb_facts.py, those for state QEMU migrates outside the cpreg
-arrays (GIC, special-purpose registers) in tools/regdb_state.py. Output is deterministic:
+arrays (GIC, special-purpose registers) in tools/regdb_state.py. A register narrower than 64
+bits (AArch32, 32-bit KVM ids) gets a layout of its own width: its Arm ARM AArch32 layout
+(regdb_facts.AA32_LAYOUTS), its AArch64 partner's restricted to bits [31:0] where that is the
+same register (narrow_views), or none. Output is deterministic:
 re-running on the same inputs gives a byte-identical file (``--check`` verifies that). What
 was read is recorded under "versions" (table versions, the QEMU files and commits the CPU-model
 table was read from, a hash of every input). Usage:
@@ -37,7 +40,7 @@ import regdb_sources as src  # noqa: E402
 import regdb_state as state  # noqa: E402
 from app.model.registers import regid  # noqa: E402
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 FORMAT = 1
 LINUX_FILES = {
     "sysreg": "arch/arm64/tools/sysreg",
@@ -212,7 +215,7 @@ def firmware_layout(name: str, values) -> list:
 
 
 def add_hand_layouts(b: Builder, implementers: dict, parts: dict) -> None:
-    for key, fields in facts.HAND_LAYOUTS.items():
+    for key, fields in (*facts.HAND_LAYOUTS.items(), *facts.AA32_LAYOUTS.items()):
         if key in b.layouts:
             raise ValueError(f"hand layout {key} clashes with the sysreg file")
         b.layouts[key] = copy.deepcopy(fields)
@@ -259,7 +262,9 @@ def attach_safety(b: Builder, rows: list[dict]) -> int:
 
 
 def add_aa32_layouts(b: Builder, rows: list[dict]) -> None:
-    """AArch32 ID/timer registers share the layout of their AArch64 counterpart."""
+    """32-bit AArch32 registers: those facts.AA32_LAYOUT_OF names get their own (Arm ARM)
+    layout; the other ID/timer registers share the layout of their AArch64 counterpart, which
+    narrow_views then restricts to bits [31:0] (or drops, where it cannot be restricted)."""
     pairs = {}
     for row in rows:
         if row["kvm_id_aa64"]:
@@ -269,6 +274,10 @@ def add_aa32_layouts(b: Builder, rows: list[dict]) -> None:
     for reg_id, entry in b.entries.items():
         enc = regid.decode(reg_id)
         if enc.kind != "aa32" or enc.is64 or entry.get("l"):
+            continue
+        own = facts.AA32_LAYOUT_OF.get(entry["n"].removesuffix("_S"))
+        if own:
+            entry["l"] = own
             continue
         if facts.TIMER_CTL.match(entry["n"]):
             entry["l"] = "CNT_CTL"
@@ -283,6 +292,62 @@ def add_aa32_layouts(b: Builder, rows: list[dict]) -> None:
         other = b.entries.get(partner)
         if other and other.get("l") and other["c"] in ("id", "timer"):
             entry["l"] = other["l"]
+
+
+def narrow_layout(layouts: dict[str, list], key: str, size: int) -> str | None:
+    """The key of layout ``key`` as a ``size``-bit register shows it (bits [size-1:0] of the
+    wider register; see facts.AA32_LAYOUTS for why): ``key`` itself when every field fits,
+    else a new layout ``key[size-1:0]`` without the fields above and with reserved ranges
+    clipped; None when a field that is not reserved crosses bit ``size`` (the narrow register
+    has a format of its own, which the database does not know)."""
+    fields = layouts[key]
+    if all(f["h"] < size for f in fields):
+        return key
+    kept = []
+    for field in fields:
+        if field["l"] >= size:
+            continue
+        if field["h"] >= size:
+            if not field.get("r"):
+                return None
+            field = {**field, "h": size - 1}
+        kept.append(copy.deepcopy(field))
+    narrow = f"{key}[{size - 1}:0]"
+    if layouts.setdefault(narrow, kept) != kept:
+        raise ValueError(f"layout {narrow} is already defined differently")
+    return narrow
+
+
+def narrow_views(b: Builder) -> list[str]:
+    """Give every id narrower than 64 bits (AArch32 registers, the 32-bit KVM core and CCSIDR
+    ids) a layout that fits in it; returns the names of those left without one."""
+    lost = []
+    for table in (b.entries, b.kvm):
+        for reg_id, entry in table.items():
+            size = regid.decode(reg_id).size_bits
+            if not entry.get("l") or size >= 64:
+                continue
+            narrow = narrow_layout(b.layouts, entry["l"], size)
+            if narrow is None:
+                lost.append(entry["n"])
+                del entry["l"]
+            else:
+                entry["l"] = narrow
+    return sorted(lost)
+
+
+def check_layouts(b: Builder) -> None:
+    """Every layout named exists, every class is known, and no field lies beyond its register's
+    width (a 32-bit register never shows bit 32 or above)."""
+    for table in (b.entries, b.kvm):
+        for reg_id, entry in table.items():
+            key = entry.get("l")
+            if (key and key not in b.layouts) or entry["c"] not in facts.CLASSES:
+                raise ValueError(f"{entry['n']}: bad layout {key} or class {entry['c']}")
+            size = regid.decode(reg_id).size_bits
+            wide = [f["n"] for f in b.layouts[key] if f["h"] >= size] if key else []
+            if wide:
+                raise ValueError(f"{entry['n']} is {size}-bit but layout {key} has {wide}")
 
 
 def model_table_version(rows: list[dict]) -> str:
@@ -319,14 +384,15 @@ def build(reference: Path, linux: Path, qemu_table_version: str) -> dict:
     add_aa32_layouts(b, qemu_rows)
     for entry in b.kvm.values():
         entry["c"] = "timer"
-    for entry in (*b.entries.values(), *b.kvm.values()):
-        if entry.get("l") and entry["l"] not in b.layouts or entry["c"] not in facts.CLASSES:
-            raise ValueError(f"{entry['n']}: bad layout {entry.get('l')} or class {entry['c']}")
+    lost = narrow_views(b)
+    check_layouts(b)
     inputs = {f"linux/{rel}": texts[key] for key, rel in LINUX_FILES.items()}
     inputs.update({path.name: path.read_text(encoding="utf-8")
                    for path in (ftr_path, qemu_path, model_path)})
     print(f"{len(b.entries)} ids, {len(b.kvm)} KVM overrides, {len(b.layouts)} layouts, "
           f"{attached} safety rules, {len(cpu_models)} CPU models", file=sys.stderr)
+    if lost:
+        print(f"no layout for the narrow view of: {', '.join(lost)}", file=sys.stderr)
     return {
         "format": FORMAT,
         "versions": {"generator": GENERATOR_VERSION, "linux": src.linux_version(linux),

@@ -116,6 +116,54 @@ HAND_LAYOUT_OF = {"MIDR_EL1": "MIDR_EL1", "VPIDR_EL2": "MIDR_EL1", "MPIDR_EL1": 
                   "AIDR_EL1": "AIDR_EL1", "CNTFRQ_EL0": "CNTFRQ_EL0"}
 TIMER_CTL = re.compile(r"^CNT(H?[PV]S?)_CTL(_EL[0-3]+)?$")
 
+# --- Layouts of 32-bit AArch32 registers ---------------------------------------------------------
+#
+# The rule (tools/gen_regdb.py narrow_views): a 32-bit id may show an AArch64 layout only as that
+# layout restricted to bits [31:0], and only where the Arm ARM says the AArch32 register "bits
+# [31:0] are architecturally mapped to AArch64 System register X_EL1[31:0]" (the ID and timer
+# registers add_aa32_layouts pairs; KVM's 32-bit FPSR/FPCR and CCSIDR ids hold the low word of
+# their 64-bit register the same way). Fields above bit 31 are AArch64-only (MPIDR_EL1.Aff3,
+# CTR_EL0.TminLine, CLIDR_EL1.Ttypen) and are dropped; a reserved range crossing bit 31/32 (RES0
+# [63:28]) is clipped; any other field crossing it (CLIDR_EL1.ICB [32:30], REVIDR_EL1 [63:0])
+# means the AArch32 register has a format of its own: it needs a layout below, or it gets none.
+# The layouts below are the AArch32 register descriptions of the Arm ARM (DDI 0487, section
+# numbers of issue L; titles are stable across issues, numbers shift), for the AArch32 ids QEMU
+# migrates or names whose format is not the low word of their AArch64 partner's, and for the
+# AArch32-only debug ID registers QEMU migrates. Keys are AArch32 names (never a sysreg name).
+_CTYPE = [[0, "NO_CACHE"], [1, "ICACHE"], [2, "DCACHE"], [3, "SEPARATE"], [4, "UNIFIED"]]
+AA32_LAYOUTS = {
+    # G8.2.27 CLIDR: ICB is 2 bits (L1..L3) where CLIDR_EL1's is 3 bits [32:30]; no Ttypen.
+    "CLIDR": [_f("ICB", 31, 30, e=[[0, "NOT_DISCLOSED"], [1, "L1"], [2, "L2"], [3, "L3"]]),
+              _f("LoUU", 29, 27), _f("LoC", 26, 24), _f("LoUIS", 23, 21)]
+    + [_f(f"Ctype{n}", 3 * (n - 1) + 2, 3 * (n - 1), e=_CTYPE) for n in range(7, 0, -1)],
+    # G8.2.114 MPIDR: bit 31 is M (Multiprocessing Extensions, RAO), RES1 in MPIDR_EL1; no Aff3.
+    "MPIDR": [_f("M", 31, 31), _f("U", 30, 30, e=[[0, "MULTIPROCESSOR"], [1, "UNIPROCESSOR"]]),
+              _res("RES0", 29, 25), _f("MT", 24, 24), _f("Aff2", 23, 16), _f("Aff1", 15, 8),
+              _f("Aff0", 7, 0)],
+    # G8.2.123 REVIDR and G8.2.4 AIDR: IMPLEMENTATION DEFINED, bits [31:0].
+    "REVIDR": [_f("IMPDEF", 31, 0)],
+    "AIDR": [_f("IMPDEF", 31, 0)],
+    # G8.3.11 DBGDIDR (AArch32 only; Version values as in the register description).
+    "DBGDIDR": [_f("WRPs", 31, 28), _f("BRPs", 27, 24), _f("CTX_CMPs", 23, 20),
+                _f("Version", 19, 16, e=[[1, "Armv6"], [2, "Armv6p1"], [3, "Armv7_BASELINE"],
+                                         [4, "Armv7"], [5, "Armv7p1"], [6, "Armv8"], [7, "VHE"],
+                                         [8, "Debugv8p2"], [9, "Debugv8p4"],
+                                         [10, "Debugv8p8"], [11, "Debugv8p9"]]),
+                _res("RES1", 15, 15), _f("nSUHD_imp", 14, 14), _res("RES0", 13, 13),
+                _f("SE_imp", 12, 12), _res("RES0", 11, 0)],
+    # G8.3.8 DBGDEVID, G8.3.9 DBGDEVID1, G8.3.10 DBGDEVID2 (AArch32 only).
+    "DBGDEVID": [_f("CIDMask", 31, 28), _f("AuxRegs", 27, 24), _f("DoubleLock", 23, 20),
+                 _f("VirtExtns", 19, 16), _f("VectorCatch", 15, 12), _f("BPAddrMask", 11, 8),
+                 _f("WPAddrMask", 7, 4), _f("PCSample", 3, 0)],
+    "DBGDEVID1": [_res("RES0", 31, 4), _f("PCSROffset", 3, 0)],
+    "DBGDEVID2": [_res("RES0", 31, 0)],
+}
+# AArch32 register name (as the database names the 32-bit id; the secure bank "_S" too) -> its
+# layout above. By name, not encoding: QEMU defines DBGDEVID/DBGDEVID1/DBGDEVID2 at p14, 0, c7,
+# c0, 2/1/0 (debug_helper.c), not at the Arm ARM's p14, 0, c7, c2/c1/c0, 7, and it is QEMU's
+# register holding the DBGDEVID value that a stream carries.
+AA32_LAYOUT_OF = {name: name for name in AA32_LAYOUTS}
+
 # --- Classes -----------------------------------------------------------------------------------
 
 CLASSES = ("id", "firmware", "timer", "debug", "pmu", "impdef", "state", "core", "gic")

@@ -56,7 +56,8 @@ def cmd_show(args) -> int:
             value = reg["value"] or "(no value)"
             out.write(f"  {reg['id']}  {reg['name']:<24} {reg['class']:<9} {value}\n")
         if state:
-            cli_state.write_vcpu_groups(out, regs.cpu_state.vcpu(cpu["vcpu"]), regs.accel)
+            cli_state.write_vcpu_groups(out, regs.cpu_state.vcpu(cpu["vcpu"]), regs.accel,
+                                        regs.cpu_model.models)
     if state:
         cli_state.write_show_summary(out, regs, only)
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.model.registers import regdb, regid
+from app.model.registers.regdb import ModelSpec
 from app.model.reports.diff_report import hex_or_none
 
 if TYPE_CHECKING:
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
 HEADING = "CPU state outside the cpreg arrays (does not affect the cpreg verdict)"
 
 
-def write_vcpu_groups(out, state: VcpuState | None, accel: str) -> None:
+def write_vcpu_groups(out, state: VcpuState | None, accel: str,
+                      model: ModelSpec = None) -> None:
     """The groups of one vCPU, after its cpregs in ``show``."""
     if state is None or not state.groups:
         return
@@ -28,7 +30,7 @@ def write_vcpu_groups(out, state: VcpuState | None, accel: str) -> None:
     for group in state.groups:
         out.write(f"  [{group.name}] {group.title}: {len(group)} registers\n")
         for rid, value in group.items():
-            info = regdb.lookup(rid, accel)
+            info = regdb.lookup(rid, accel, model)
             out.write(f"  {regid.format_id(rid)}  {info.name:<26} {info.cls:<9} "
                       f"{hex_or_none(value) or '(not in the stream)'}\n")
         for note in group.notes:
@@ -56,7 +58,7 @@ def write_show_summary(out, regs: RegisterSet, only: int | None) -> None:
     for v in state.vcpus:
         if v.index not in with_cpregs and only in (None, v.index):
             out.write(f"\nvCPU {v.index}: no cpreg list (no cpu section)\n")
-            write_vcpu_groups(out, v, regs.accel)
+            write_vcpu_groups(out, v, regs.accel, regs.cpu_model.models)
 
 
 def _presence(v: VcpuState) -> str:
@@ -70,7 +72,7 @@ def _presence(v: VcpuState) -> str:
     return ", ".join(words)
 
 
-def write_diff_state(out, result: StateDiff, rows, accel: str) -> None:
+def write_diff_state(out, result: StateDiff, rows, accel: str, model: ModelSpec = None) -> None:
     out.write(f"\n{HEADING}\n")
     for p in result.presence:
         mark = "!" if p.differs else " "
@@ -84,7 +86,7 @@ def write_diff_state(out, result: StateDiff, rows, accel: str) -> None:
     out.write(f"{'vcpu':>4}  {'status':<15} {'group':<5} {'name':<26} {'id':<18} {'class':<9} "
               f"{'source':<18} {'destination':<18}\n")
     for row in rows:
-        info = regdb.lookup(row.id, accel)
+        info = regdb.lookup(row.id, accel, model)
         out.write(f"{row.vcpu:>4}  {row.status.value:<15} {result.group_of(row):<5} "
                   f"{info.name:<26} {regid.format_id(row.id):<18} {info.cls:<9} "
                   f"{hex_or_none(row.src) or '-':<18} {hex_or_none(row.dst) or '-':<18}\n")

@@ -8,13 +8,20 @@ Writes are atomic (``atomic_write.write_atomic``: temp file, fsync, rename) and 
 snapshot as ``FILE.bak``, so a crash in the middle of a write still leaves a readable copy.
 Autosave files are named after the process that writes them (``autosave-PID.json``): several
 windows can run side by side, and a file whose process is gone is an orphan to recover.
+
+Reading never trusts the file: only a regular file of at most ``MAX_BYTES`` is read (a FIFO in
+its place cannot block the start), JSON nested too deep, non-finite or out-of-range numbers and
+anything of the wrong type are a FormatError, and ``set_aside`` moves an unreadable file out of
+the way under a new name (never over an older one) instead of deleting it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+import stat
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,7 +31,11 @@ from app.model.errors import FormatError
 
 FORMAT = "cpreg-explorer-session"
 VERSION = 1
-_AUTOSAVE = re.compile(r"^autosave-(\d+)\.json$")
+# What autosave_name writes: a decimal pid without leading zeros (autosave-007.json is not ours).
+_AUTOSAVE = re.compile(r"^autosave-([1-9][0-9]*)\.json$")
+MAX_BYTES = 64 << 20  # a session is a few KiB plus the rule text
+MAX_SAVED_AT = 253402300799.0  # 9999-12-31T23:59:59Z: any later "time" is no time.time()
+MAX_U32 = (1 << 32) - 1  # pids and vCPU indexes (QEMU's instance ids are 32-bit)
 
 
 @dataclass(frozen=True)
@@ -78,12 +89,25 @@ def _check(doc: dict, types: dict, path: str | None, where: str) -> None:
                                   "null" if t is None else t.__name__ for t in allowed))
 
 
+def _check_range(name: str, value, low: float, high: float, path: str | None) -> None:
+    if value is None:
+        return
+    if (isinstance(value, float) and not math.isfinite(value)) or not low <= value <= high:
+        shown = repr(value) if isinstance(value, float) or abs(value) < 10 ** 30 else \
+            f"a {len(str(abs(value)))}-digit number"
+        raise FormatError(f"{name} is out of range ({shown})", path=path,
+                          expected=f"a number from {low:.0f} to {high:.0f}")
+
+
 def loads(data: bytes, path: str | None = None) -> Snapshot:
     """Parse a snapshot; FormatError (with ``path``) for anything this version did not write."""
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise FormatError(f"not a session file: {exc}", path=path, expected="JSON") from None
+    except RecursionError:
+        raise FormatError("not a session file: JSON nested too deeply", path=path,
+                          expected="JSON as Cpreg Explorer writes it") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise FormatError("not a session file", path=path, expected=f'"format": "{FORMAT}"')
     if doc.get("version") != VERSION:
@@ -99,6 +123,10 @@ def loads(data: bytes, path: str | None = None) -> Snapshot:
     if not all(isinstance(s, str) for s in statuses):
         raise FormatError("filters.statuses holds a non-string", path=path,
                           expected="a list of status names")
+    # Numbers go to time.localtime, os.kill and Qt: each refuses what no run ever wrote.
+    _check_range("saved_at", body.get("saved_at"), 0, MAX_SAVED_AT, path)
+    _check_range("pid", body.get("pid"), 0, MAX_U32, path)
+    _check_range("filters.vcpu", filters.get("vcpu"), 0, MAX_U32, path)
     return Snapshot(**body, filters=ViewFilters(**{**filters, "statuses": tuple(statuses)}))
 
 
@@ -115,17 +143,54 @@ def save(snap: Snapshot, path: str | os.PathLike) -> None:
     write_atomic(path, dumps(snap))
 
 
+def read_small_file(path: str | os.PathLike, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes; else
+    FormatError (OSError when it cannot be opened). Opened non-blocking and checked before a
+    byte is read: a FIFO or a device put in a state file's place must not hang the start."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise FormatError("not a regular file", path=str(path), expected="a file")
+        if st.st_size > limit:
+            raise FormatError(f"{st.st_size} bytes is too large for this file", path=str(path),
+                              expected=f"at most {limit} bytes")
+        with os.fdopen(fd, "rb") as f:
+            fd = -1  # closed by the file object from here on
+            data = f.read(limit + 1)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > limit:  # it grew while being read
+        raise FormatError("the file is too large", path=str(path),
+                          expected=f"at most {limit} bytes")
+    return data
+
+
 def load(path: str | os.PathLike) -> tuple[Snapshot, str | None]:
     """The snapshot at ``path``, or its backup when the file itself is unreadable; the second
     item says why the backup was used (None when it was not). The file's error otherwise."""
     path = Path(path)
     try:
-        return loads(path.read_bytes(), str(path)), None
+        return loads(read_small_file(path), str(path)), None
     except (OSError, FormatError) as exc:
         bak = backup_path(path)
         if not bak.exists():
             raise
-        return loads(bak.read_bytes(), str(bak)), f"{path.name} was unreadable ({exc})"
+        return loads(read_small_file(bak), str(bak)), f"{path.name} was unreadable ({exc})"
+
+
+def set_aside(path: str | os.PathLike, suffix: str = ".unreadable") -> Path:
+    """Rename ``path`` to ``PATH.unreadable`` (``.unreadable-2``, ... when taken: an older one
+    is never replaced) and return the new name; OSError when it cannot be renamed. Files
+    that stop the start are moved out of its way, but kept for a bug report."""
+    path = Path(path)
+    for n in range(1, 1000):
+        aside = path.with_name(path.name + suffix + ("" if n == 1 else f"-{n}"))
+        if not os.path.lexists(aside):
+            os.rename(path, aside)
+            return aside
+    raise OSError(f"too many set-aside copies of {path.name}")
 
 
 def autosave_name(pid: int) -> str:
@@ -147,8 +212,12 @@ def orphans(directory: str | os.PathLike, me: int | None = None) -> list[Path]:
             found[int(m.group(1))] = Path(directory) / autosave_name(int(m.group(1)))
 
     def mtime(p: Path) -> float:
-        live = p if p.exists() else backup_path(p)
-        return live.stat().st_mtime
+        for live in (p, backup_path(p)):
+            try:
+                return live.stat().st_mtime
+            except OSError:  # removed meanwhile (another window recovered it)
+                continue
+        return 0.0
 
     return sorted(found.values(), key=mtime, reverse=True)
 
@@ -163,7 +232,10 @@ def discard(path: str | os.PathLike) -> None:
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (another user's counts: it is not ours to recover)."""
+    """Whether process ``pid`` exists (another user's counts: it is not ours to recover).
+    A number no process can have (0, or 20 digits from a planted file name) is no process."""
+    if not 0 < pid <= MAX_U32:
+        return False
     if sys.platform == "win32":  # os.kill(pid, 0) would terminate the process on Windows
         import ctypes
 
@@ -174,7 +246,7 @@ def pid_alive(pid: int) -> bool:
         return True
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # OverflowError: above the platform's pid_t
         return False
     except PermissionError:
         return True

@@ -10,9 +10,11 @@ Environment (for demos, docs and the window test; not user options):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
+from typing import NoReturn
 
 from PySide6.QtWidgets import QApplication
 
@@ -53,7 +55,33 @@ def run(sources: list[str], rules_path: str | None = None) -> int:
     code = QApplication.exec()
     if window.crash_guard is not None:
         window.crash_guard.uninstall()
+    if not window.session.wait_idle(0):
+        _exit_leaving_workers(code)
     return code
+
+
+def _exit_leaving_workers(code: int) -> NoReturn:
+    """A worker is still stuck in a read that never returns (the window gave it
+    CLOSE_WAIT_MS after cancelling). Qt's thread pools wait for their threads when destroyed,
+    which at interpreter exit would be forever: end the process now, the worker with it."""
+    log.warning("quitting while a background load is stuck; it ends with the process")
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
+def _recovered(window: MainWindow, autosaver: Autosaver, sources: list[str]) -> bool:
+    """offer_recovery, which sets aside every autosave it cannot read; should anything else
+    in an old run's files still break it, the window starts anyway and says why."""
+    try:
+        return offer_recovery(window, autosaver, cli_sources=sources)
+    except Exception as exc:  # start-up must reach the window whatever the state dir holds
+        log.exception("recovering the previous session failed")
+        window.statusBar().showMessage(
+            f"The previous session could not be recovered: {type(exc).__name__}: {exc}", 30000)
+        return False
 
 
 def start(sources: list[str], rules_path: str | None = None) -> MainWindow:
@@ -75,7 +103,7 @@ def start(sources: list[str], rules_path: str | None = None) -> MainWindow:
     if rules_path:  # --rules FILE: applied now; a bad file is reported in a box, not fatal
         window.rules_layer.files.open_path(rules_path)
     # A screenshot run is unattended: it must not stop at a question.
-    if not shot and offer_recovery(window, autosaver, cli_sources=sources):
+    if not shot and _recovered(window, autosaver, sources):
         return window
     if len(sources) == 2:
         window.open_pair(sources[0], sources[1])

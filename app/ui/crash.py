@@ -46,6 +46,7 @@ class CrashDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.note = QLabel(note)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # names the autosave file
         self.note.setWordWrap(True)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)

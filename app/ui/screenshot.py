@@ -81,10 +81,10 @@ def _select(window: MainWindow, wanted: str, state_tab: bool = False) -> None:
     """Select the first visible row whose status or register name is ``wanted`` and whose
     register has bitfields (in the CPU state tab with ``state_tab``)."""
     view = window.state_page.view if state_tab else window.view
-    proxy, accel = view.model(), window.session.accel
+    proxy, accel, cpu_model = view.model(), window.session.accel, window.session.cpu_model
     for row in range(proxy.rowCount()):
         record = proxy.index(row, 0).data(RecordRole)
-        info = regdb.lookup(record.id, accel)
+        info = regdb.lookup(record.id, accel, cpu_model)
         if wanted in (record.status.value, info.name) and info.fields:
             view.select_proxy_row(row)
             return

@@ -3,7 +3,11 @@
 Preferences a user would carry to another machine (recent pairs, last directory) live in the
 config dir; window geometry, dock layout and the autosaved session (``autosave_path``) in
 the state dir (platformdirs picks both per platform). All are small JSON files written
-atomically (temp file + rename), so a crash mid-write never leaves a half file.
+atomically (temp file + rename), so a crash mid-write never leaves a half file. A file that
+cannot be read (not JSON, nested 100,000 deep, not an object, a FIFO, huge) never stops the
+start: it is renamed aside (``settings.json.unreadable``; never deleted, an older one never
+replaced), the window starts with defaults and says so (``problems``, shown in the status bar,
+and the log). Entries of the wrong shape are ignored one by one.
 ``CPREG_EXPLORER_SETTINGS_DIR`` (or the constructor's arguments) redirects both, which is how
 tests keep away from the real user's files.
 """
@@ -19,9 +23,13 @@ from pathlib import Path
 
 import platformdirs
 
+from app.model import session_file
+from app.model.errors import FormatError
+
 APP_NAME = "cpreg-explorer"
 ENV_DIR = "CPREG_EXPLORER_SETTINGS_DIR"
 MAX_RECENT = 10
+MAX_BYTES = 4 << 20  # the files hold ten path pairs and two base64 blobs
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +42,32 @@ class Settings:
                                 or platformdirs.user_config_dir(APP_NAME)) / "settings.json"
         self.state_path = Path(state_dir or override
                                or platformdirs.user_state_dir(APP_NAME)) / "window.json"
-        self._config = _read(self.config_path)
-        self._state = _read(self.state_path)
+        self.problems: list[str] = []  # one sentence per file set aside at start
+        self._config = self._read(self.config_path)
+        self._state = self._read(self.state_path)
+
+    def _read(self, path: Path) -> dict:
+        problem = _read(path)
+        if isinstance(problem, dict):
+            return problem
+        try:
+            aside = session_file.set_aside(path)
+        except OSError as exc:
+            said = f"could not be moved aside either ({exc})"
+        else:
+            said = f"it was kept as {aside.name}"
+        message = f"The settings file {path} could not be read ({problem}); {said}."
+        log.warning("%s", message)
+        self.problems.append(message)
+        return {}
 
     # -- recent pairs and directories (config) --------------------------------------------
     def recent_pairs(self) -> list[tuple[str, str]]:
         pairs = self._config.get("recent_pairs", [])
-        return [(str(p[0]), str(p[1])) for p in pairs
-                if isinstance(p, list) and len(p) == 2]
+        if not isinstance(pairs, list):
+            return []
+        return [(p[0], p[1]) for p in pairs if isinstance(p, list) and len(p) == 2
+                and isinstance(p[0], str) and isinstance(p[1], str)]
 
     def add_recent_pair(self, src: str, dst: str) -> None:
         pair = (os.path.abspath(src), os.path.abspath(dst))
@@ -54,7 +80,8 @@ class Settings:
         self._save_config()
 
     def last_dir(self) -> str:
-        return str(self._config.get("last_dir") or Path.home())
+        last = self._config.get("last_dir")
+        return last if isinstance(last, str) and last else str(Path.home())
 
     def set_last_dir(self, path: str) -> None:
         self._config["last_dir"] = os.path.dirname(os.path.abspath(path))
@@ -95,17 +122,19 @@ def _unb64(text) -> bytes | None:
         return None
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict | str:
+    """The JSON object in ``path`` ({} when there is no file), or why it cannot be read."""
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+        data = json.loads(session_file.read_small_file(path, MAX_BYTES).decode("utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as exc:
-        # A broken settings file must not stop the tool from starting; say so and start fresh.
-        log.warning("ignoring unreadable settings file %s: %s", path, exc)
-        return {}
-    return data if isinstance(data, dict) else {}
+    except FormatError as exc:
+        return exc.message
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError included
+        return str(exc)
+    except RecursionError:
+        return "JSON nested too deeply"
+    return data if isinstance(data, dict) else f"a JSON {type(data).__name__}, not an object"
 
 
 def _write(path: Path, data: dict) -> None:

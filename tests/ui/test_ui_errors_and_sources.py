@@ -143,7 +143,8 @@ def test_settings_survive_a_corrupt_file(tmp_path, caplog):
     (tmp_path / "settings.json").write_text("{not json")
     settings = Settings(tmp_path, tmp_path)
     assert settings.recent_pairs() == []
-    assert "ignoring unreadable settings file" in caplog.text
+    assert "could not be read" in caplog.text and settings.problems
+    assert (tmp_path / "settings.json.unreadable").read_text() == "{not json"  # set aside
     settings.add_recent_pair("a.mig", "b.mig")
     assert Settings(tmp_path, tmp_path).recent_pairs()[0][0].endswith("a.mig")
 

@@ -75,8 +75,8 @@ def test_a_bad_rule_file_is_reported_and_changes_nothing(qtbot, loaded, tmp_path
     bad.write_text('version = 1\n\n[[rule]]\nregister = "PAR"\ntype = "not-on-both-ends"\n'
                    'maks = 1\n')
     shown = []
-    monkeypatch.setattr("app.ui.rules.files.QMessageBox.critical",
-                        lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr("app.ui.rules.files.message",
+                        lambda parent, icon, title, text: shown.append(text))
     assert not loaded.rules_layer.files.open_path(str(bad))
     assert "bad.toml" in shown[0] and "unknown key 'maks'" in shown[0] and "line 3" in shown[0]
     assert loaded.session.rules == RuleSet() and loaded.session.rules_path is None

@@ -112,8 +112,11 @@ class _Table:
     def _info(self, reg_id: int, entry: dict) -> RegInfo:
         enc = decode(reg_id)
         fields = self._layout(entry["l"]) if entry.get("l") else ()
-        if enc.size_bits < 64:  # a 32-bit view of a 64-bit layout keeps only its low word
-            fields = tuple(f for f in fields if f.lsb < enc.size_bits)
+        if enc.size_bits < 64:
+            # The generator gives every narrower id (AArch32, 32-bit KVM ids) a layout of its
+            # own width: the Arm ARM's AArch32 layout, the AArch64 one restricted to [31:0]
+            # where the two are the same, or none. A field that would not fit is never shown.
+            fields = tuple(f for f in fields if f.msb < enc.size_bits)
         return RegInfo(reg_id, entry["n"], entry["c"], enc, fields, tuple(entry.get("a", ())),
                        True)
 

@@ -7,7 +7,10 @@ over a unix socket in a private temp dir. The output file is opened here and han
 the path, and no helper process can be killed before it has flushed the end of the stream.
 ``transport="file"`` instead puts the fd in an fd set (``add-fd``) and migrates to
 ``file:/dev/fdset/N``: QEMU (8.2+) then treats it as a seekable file, which the ``mapped-ram``
-capability (9.0+) requires; ``fd:`` is refused for it ("requires seekable transport").
+capability (9.0+) requires; ``fd:`` is refused for it ("requires seekable transport"), and
+QEMU 11.1 refuses ``fd:`` to any regular file ("Use file: instead"). ``transport="auto"`` (the
+default) asks QEMU its version first (``query-version``) and uses ``file:`` from 8.2 on, ``fd:``
+before.
 Apart from DTB random seeds and the RTC offset the bytes equal an ``exec:cat`` capture. RAM
 defaults to 64 MiB, the size of the reference streams, since zero pages still cost ~9 bytes each.
 Qt-free, so the CLI, tools/capture_stream.py and tests use it directly.
@@ -33,7 +36,8 @@ from app.model.errors import quote
 
 _INSTALL_HINT = "install it (Debian/Ubuntu: apt-get install qemu-system-arm)"
 _MIGRATION_FDNAME = "cpreg-capture"
-TRANSPORTS = ("fd", "file")
+TRANSPORTS = ("auto", "fd", "file")
+FILE_TRANSPORT_SINCE = (8, 2)  # the first QEMU with migration to file:/dev/fdset/N
 
 
 class CaptureError(Exception):
@@ -47,6 +51,7 @@ class CaptureResult:
     qemu_version: str
     command: tuple[str, ...]
     output_path: Path
+    transport: str = "fd"  # how QEMU was told to write: "fd" (migrate fd:) or "file"
 
 
 class _Qmp:
@@ -188,15 +193,17 @@ def capture_stream(output_path, *, cpu: str = "cortex-a57", machine: str = "virt
                    migrate_params: Mapping | None = None,
                    migrate_capabilities: Mapping[str, bool] | None = None,
                    suppress_vmdesc: bool = False, memory_mb: int = 64,
-                   transport: str = "fd") -> CaptureResult:
+                   transport: str = "auto") -> CaptureResult:
     """Run QEMU paused, migrate its state into output_path, quit, and report what was done.
 
     migrate_params go to ``migrate-set-parameters`` and migrate_capabilities (name -> bool) to
-    ``migrate-set-capabilities`` before migrating. transport is ``"fd"`` (``migrate fd:``, any
-    QEMU) or ``"file"`` (``migrate file:/dev/fdset/N``, QEMU 8.2+, needed for ``mapped-ram``);
-    either way QEMU writes to a file opened here. The whole run is bounded by ``timeout``
-    seconds; on expiry QEMU is killed. The stream is written beside output_path and renamed into
-    place only when complete, so a failure never leaves a truncated file or clobbers an old one.
+    ``migrate-set-capabilities`` before migrating. transport is ``"fd"`` (``migrate fd:``,
+    refused for a regular file by QEMU 11.1), ``"file"`` (``migrate file:/dev/fdset/N``, QEMU
+    8.2+, needed for ``mapped-ram``) or ``"auto"``: ``file`` when QEMU is 8.2 or newer, else
+    ``fd``. Either way QEMU writes to a file opened here. The whole run is bounded by
+    ``timeout`` seconds; on expiry QEMU is killed. The stream is written beside output_path and
+    renamed into place only when complete, so a failure never leaves a truncated file or
+    clobbers an old one.
     """
     if transport not in TRANSPORTS:
         raise ValueError(f"transport must be one of {TRANSPORTS}, not {transport!r}")
@@ -224,8 +231,8 @@ def capture_stream(output_path, *, cpu: str = "cortex-a57", machine: str = "virt
         # planted beside the output cannot redirect the stream.
         partial = output.with_name(f".{output.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
         try:
-            version = _drive(proc, qmp_path, stderr_path, partial, deadline,
-                             migrate_params, migrate_capabilities, transport)
+            version, transport = _drive(proc, qmp_path, stderr_path, partial, deadline,
+                                        migrate_params, migrate_capabilities, transport)
             proc.wait(timeout=max(1.0, deadline - time.monotonic()))
             os.replace(partial, output)
         except (TimeoutError, subprocess.TimeoutExpired) as exc:
@@ -234,12 +241,22 @@ def capture_stream(output_path, *, cpu: str = "cortex-a57", machine: str = "virt
         except BaseException:
             _discard(proc, partial)
             raise
-    return CaptureResult(qemu_version=version, command=tuple(command), output_path=output)
+    return CaptureResult(qemu_version=version, command=tuple(command), output_path=output,
+                         transport=transport)
+
+
+def choose_transport(transport: str, qemu: tuple[int, int]) -> str:
+    """``transport`` itself, or for ``"auto"`` what QEMU (major, minor) accepts for a file:
+    ``file`` from 8.2 on (11.1 refuses ``fd:`` to a regular file), else ``fd``."""
+    if transport != "auto":
+        return transport
+    return "file" if qemu >= FILE_TRANSPORT_SINCE else "fd"
 
 
 def _drive(proc, qmp_path, stderr_path, output: Path, deadline, params, capabilities,
-           transport: str = "fd") -> str:
-    """The QMP conversation: version, migration setup, fd: or file: migration, polling, quit."""
+           transport: str = "auto") -> tuple[str, str]:
+    """The QMP conversation: version, migration setup, fd: or file: migration, polling, quit.
+    Returns QEMU's version and the transport used."""
     qmp = _Qmp(qmp_path, deadline, proc, stderr_path)
     try:
         info = qmp.execute("query-version")
@@ -247,6 +264,7 @@ def _drive(proc, qmp_path, stderr_path, output: Path, deadline, params, capabili
         version = f"{q['major']}.{q['minor']}.{q['micro']}"
         if info.get("package", "").strip():
             version += f" ({info['package'].strip()})"
+        transport = choose_transport(transport, (int(q["major"]), int(q["minor"])))
         if capabilities:
             caps = [{"capability": k, "state": bool(v)} for k, v in capabilities.items()]
             qmp.execute("migrate-set-capabilities", {"capabilities": caps})
@@ -280,7 +298,7 @@ def _drive(proc, qmp_path, stderr_path, output: Path, deadline, params, capabili
         qmp.execute("quit")
     finally:
         qmp.close()
-    return version
+    return version, transport
 
 
 def _discard(proc: subprocess.Popen, output: Path) -> None:

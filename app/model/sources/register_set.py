@@ -8,8 +8,10 @@ lists, logs): known presence, unknown value — never an invented zero.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from app.model.registers.accel import ACCEL_KVM, ACCEL_TCG, ACCEL_UNKNOWN, guess_accel
+from app.model.registers.cpu_model import ModelGuess, identify
 from app.model.sources.cpu_state import CpuState
 from app.model.sources.register_values import RegisterValues
 from app.model.sources.stream_layout import RamBlock, SectionLayout
@@ -17,7 +19,7 @@ from app.model.sources.stream_layout import RamBlock, SectionLayout
 # The accelerator names live in registers.accel (the register database needs them); they are
 # re-exported here because every reader fills Provenance.accel with them.
 __all__ = ["ACCEL_KVM", "ACCEL_TCG", "ACCEL_UNKNOWN", "DeviceInfo", "Provenance", "RamBlock",
-           "RegisterSet", "SectionLayout", "VCpu", "guess_accel"]
+           "RegisterSet", "SectionLayout", "VCpu", "guess_accel", "shared_cpu_model"]
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,37 @@ class RegisterSet:
     def accel(self) -> str:
         return self.provenance.accel
 
+    @property
+    def cpu_model(self) -> ModelGuess:
+        """The QEMU CPU model(s) vCPU 0's cpreg list comes from (``cpu_model.identify``; empty
+        when the list does not say). Pass it as ``model`` to ``regdb.lookup``/``find`` to name
+        the IMPDEF registers models name differently. Cached per list: cheap to ask again."""
+        if not self.vcpus:
+            return ModelGuess()
+        first = self.vcpus[0]
+        return _identify(tuple(first.ids), tuple(first.values))
+
     def vcpu(self, index: int) -> VCpu:
         for cpu in self.vcpus:
             if cpu.index == index:
                 return cpu
         raise KeyError(f"{self.provenance.path} has no vCPU {index}")
 
+
+
+@lru_cache(maxsize=32)
+def _identify(ids: tuple[int, ...], values: tuple[int | None, ...]) -> ModelGuess:
+    return identify(ids, values)
+
+
+def shared_cpu_model(*sets: RegisterSet | None) -> tuple[str, ...]:
+    """The CPU model(s) to name a pair's registers by: what the sides that say a model agree
+    on (a side that does not say, such as a dump without model-specific registers, has no
+    vote, as with the accelerator); () when none says or two sides disagree, so an encoding
+    models name differently keeps its neutral name."""
+    common: set[str] | None = None
+    for regs in sets:
+        models = set(regs.cpu_model) if regs is not None else set()
+        if models:
+            common = models if common is None else common & models
+    return tuple(sorted(common or ()))

@@ -17,6 +17,7 @@ from app.model.registers.regid import format_id
 from app.ui import theme
 from app.ui.details.bitstrip import BitStrip
 from app.ui.details.field_table import FieldRole, FieldTable
+from app.ui.plain_text import plain_label
 from app.ui.table.diff_model import hex64
 
 
@@ -39,7 +40,7 @@ def hex_wide(value: int | None, bits: int) -> str:
 
 
 def _label(mono: bool = False) -> QLabel:
-    label = QLabel()
+    label = plain_label()  # names and notes come from the sources
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if mono:
         label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -114,12 +115,14 @@ class DetailsPanel(QStackedWidget):
         field = index.data(FieldRole) if index.isValid() else None
         return field.name if field is not None else None
 
-    def show_record(self, row: DiffRow | None, accel: str, diff: Diff | None = None) -> None:
+    def show_record(self, row: DiffRow | None, accel: str, diff: Diff | None = None, *,
+                    cpu_model: tuple[str, ...] = ()) -> None:
+        """``cpu_model``: the pair's QEMU CPU model(s) (Session.cpu_model), for the name."""
         self.record = row
         if row is None:
             self.setCurrentIndex(0)
             return
-        info = regdb.lookup(row.id, accel)
+        info = regdb.lookup(row.id, accel, cpu_model)
         enc, bits = info.encoding, info.encoding.size_bits
         self.title.setText(info.name)
         key = row.status.value

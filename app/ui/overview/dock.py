@@ -73,7 +73,8 @@ class OverviewDock(QDockWidget):
         statuses = [(model.record(i).vcpu, model.status_key(i))
                     for i in range(model.rowCount())]
         self.panel.show_rows(rows, tolerated, statuses, model.accel,
-                             any(n.tolerated for n in self.win.session.annotations.values()))
+                             any(n.tolerated for n in self.win.session.annotations.values()),
+                             model.cpu_model)
         self.refreshes += 1
 
     def select_cell(self, record: DiffRow, field_name: str) -> None:

@@ -18,6 +18,7 @@ from app.model.compare.diff import DiffRow
 from app.model.registers import regdb
 from app.ui.overview.bitmap_plot import BitMapPlot, cell_colours, row_label
 from app.ui.overview.counts_plot import CountsPlot
+from app.ui.plain_text import plain_label
 
 LEGEND_ORDER = (bitmap.SRC_ONLY, bitmap.DST_ONLY, bitmap.BOTH_SET, bitmap.BOTH_CLEAR,
                 bitmap.OUTSIDE)
@@ -44,7 +45,7 @@ class OverviewPanel(QWidget):
         self.counts = CountsPlot()
         self.legend = QLabel()
         self.legend.setWordWrap(True)
-        self.hover = QLabel(" ")
+        self.hover = plain_label(" ")
         self.hover.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # A long hover text must not widen the column: that would move the cells under the
         # mouse while it moves.
@@ -64,14 +65,16 @@ class OverviewPanel(QWidget):
         self._fill_legend()
 
     def show_rows(self, rows: list[DiffRow], tolerated: list[bool],
-                  statuses: list[tuple[int, str]], accel: str, annotated: bool) -> None:
+                  statuses: list[tuple[int, str]], accel: str, annotated: bool,
+                  cpu_model: tuple[str, ...] = ()) -> None:
         """``rows`` (with their tolerated flags) are the rows shown, in table order: their
         value mismatches make the map. ``statuses`` is (vcpu, status key) of every row: the
-        bars. ``annotated``: rules exist, so "tolerated" gets a bar."""
+        bars. ``annotated``: rules exist, so "tolerated" gets a bar. ``cpu_model``: the pair's
+        QEMU CPU model(s), for register names."""
         bm = bitmap.build(rows, lambda rid: regdb.lookup(rid, accel).encoding.size_bits)
         accepted = {(r.vcpu, r.id) for r, t in zip(rows, tolerated, strict=True) if t}
         several = len({r.vcpu for r in bm.rows}) > 1
-        infos = [regdb.lookup(r.id, accel) for r in bm.rows]
+        infos = [regdb.lookup(r.id, accel, cpu_model) for r in bm.rows]
         labels = [row_label(r, i.name, several, (r.vcpu, r.id) in accepted)
                   for r, i in zip(bm.rows, infos, strict=True)]
         self.bits.set_bitmap(bm, labels, [i.name for i in infos], [i.fields for i in infos])

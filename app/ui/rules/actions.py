@@ -20,6 +20,8 @@ from app.model.registers import regdb
 from app.model.rules.draft import SENSIBLE, candidates, field_for
 from app.model.rules.edits import AddRule, RemoveRule, ReplaceRule, SetEnabled
 from app.model.rules.rule import Rule, RuleType
+from app.ui.plain_text import message
+from app.ui.plain_text import tip as plain_tip
 from app.ui.rules.dialog import RuleDialog
 from app.ui.rules.labels import label, short_label
 from app.ui.table.annotations import rule_text
@@ -52,7 +54,7 @@ class RuleActions(QObject):
         if not rows or len({r.id for r in rows}) != 1:
             return  # rules are per register: offer them when one register is selected
         row = rows[0]
-        name = regdb.lookup(row.id, self.session.accel).name
+        name = regdb.lookup(row.id, self.session.accel, self.session.cpu_model).name
         drafts = self.drafts(row)
         existing = self.session.rules.get(row.id)
         if not drafts and existing is None:
@@ -116,7 +118,8 @@ class RuleActions(QObject):
         try:
             self.editor.do(command)
         except (RuleError, ValueError, KeyError) as exc:
-            QMessageBox.warning(self.window, "Rule not changed", f"{command.text}: {exc}")
+            message(self.window, QMessageBox.Icon.Warning, "Rule not changed",
+                    f"{command.text}: {exc}")
             return False
         return True
 
@@ -166,7 +169,7 @@ class RuleButtons(QWidget):
 
     def _button(self, text: str, slot, tip: str = "") -> None:
         button = QPushButton(text)
-        button.setToolTip(tip)
+        button.setToolTip(plain_tip(tip))  # the rule's reason: the user's text
         button.clicked.connect(slot)
         self._layout.addWidget(button)
         self.buttons.append(button)

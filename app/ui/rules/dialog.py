@@ -34,6 +34,7 @@ from app.model.registers import regdb
 from app.model.registers.fields import Field
 from app.model.rules.draft import draft
 from app.model.rules.rule import Rule, RuleType
+from app.ui.plain_text import plain_label, rich
 from app.ui.rules.field_view import RuleFieldView
 from app.ui.rules.labels import MEANING, USES_MASK, USES_VALUE
 from app.ui.table.diff_model import hex64
@@ -80,7 +81,7 @@ class RuleDialog(QDialog):
         self.session, self.row, self.editing, self.field = session, row, editing, field
         self.register = rule.register
         self.accel = session.accel
-        info = regdb.lookup(rule.register, self.accel)
+        info = regdb.lookup(rule.register, self.accel, session.cpu_model)
         self.existing = session.rules.get(rule.register) if editing is None else None
         self.setWindowTitle(f"{'Edit' if editing else 'Add'} rule — {info.name}")
         self._reason_typed = editing is not None
@@ -99,8 +100,8 @@ class RuleDialog(QDialog):
     # -- layout -------------------------------------------------------------------------------
     def _build(self, info, types) -> None:
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        head = QLabel(f"<b>{info.name}</b>&nbsp;&nbsp;<code>{hex64(self.register)}</code>"
-                      + (f"<br>{_row_text(self.row)}" if self.row else ""))
+        head = QLabel(f"<b>{rich(info.name)}</b>&nbsp;&nbsp;<code>{hex64(self.register)}</code>"
+                      + (f"<br>{rich(_row_text(self.row))}" if self.row else ""))
         self.type = QComboBox()
         for t in types:
             self.type.addItem(t.value, t.value)
@@ -115,7 +116,7 @@ class RuleDialog(QDialog):
         self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.reason.submitted.connect(self.accept)
         self.enabled = QCheckBox("Enabled")
-        self.notice = QLabel()
+        self.notice = plain_label()
         self.notice.setWordWrap(True)
         self.effect = QLabel()
         self.effect.setObjectName("ruleEffect")
@@ -229,7 +230,7 @@ class RuleDialog(QDialog):
                              replacing=self.editing.register if self.editing else None,
                              before=s.verdict)
         colour = "#00897b" if effect.after.accepted else "#d32f2f" if effect.flips else ""
-        verdict = effect.verdict_text()
+        verdict = rich(effect.verdict_text())
         if colour:
             verdict = f"<span style='color:{colour}'><b>{verdict}</b></span>"
-        self.effect.setText(f"<b>Effect:</b> {effect.tolerates_text()}; {verdict}")
+        self.effect.setText(f"<b>Effect:</b> {rich(effect.tolerates_text())}; {verdict}")

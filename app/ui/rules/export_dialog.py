@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.model import exporters
 from app.model.exporters import ExportResult
 from app.model.rules import rulefile
+from app.ui.plain_text import message, plain_label
 
 
 class ExportDialog(QDialog):
@@ -48,7 +49,7 @@ class ExportDialog(QDialog):
         self.preview.setReadOnly(True)
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.skipped = QLabel()
+        self.skipped = plain_label()  # names rules and registers: the user's text
         self.skipped.setObjectName("exportSkipped")
         self.skipped.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -117,7 +118,8 @@ class ExportDialog(QDialog):
         try:
             rulefile.write_atomic(Path(path), self.exported.text.encode("utf-8"))
         except OSError as exc:
-            QMessageBox.critical(self, "Export failed", f"Could not write {path}: {exc}")
+            message(self, QMessageBox.Icon.Critical, "Export failed",
+                    f"Could not write {path}: {exc}")
             return None
         self.accept()
         return path

@@ -4,7 +4,8 @@ and the window title (pair, rule file, modified marker).
 Files are the native TOML of app.model.rulefile (saved atomically, the previous file kept as
 ``.bak``); Open also reads a QEMU C export, which is then treated as unsaved rules without a
 file, so Save asks where to write the TOML instead of overwriting the C. Read errors name the
-file and line in a message box; the rules in the window stay as they were.
+file and line in a message box; the rules in the window stay as they were. File names and
+errors are shown as plain text (app.ui.plain_text).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.model.errors import RuleError
 from app.model.rules import rulefile
+from app.ui.plain_text import message, plain_box, title_text
 
 RULES_FILTER = "Rule files (*.toml);;QEMU C exports (*.c);;All files (*)"
 UNSAVED_BOX = "unsavedRulesBox"
@@ -53,8 +55,8 @@ class RuleFiles(QObject):
             text = Path(path).read_text(encoding="utf-8")
             rules = rulefile.load_any(path)
         except (RuleError, OSError, UnicodeDecodeError) as exc:
-            QMessageBox.critical(self.window, "Cannot open rules",
-                                 f"Could not read {os.path.basename(path)}:\n{exc}")
+            message(self.window, QMessageBox.Icon.Critical, "Cannot open rules",
+                    f"Could not read {os.path.basename(path)}:\n{exc}")
             return False
         imported = rulefile.is_qemu_c(text)
         self.session.set_rules(rules, dirty=imported)
@@ -81,8 +83,8 @@ class RuleFiles(QObject):
         try:
             rulefile.save(self.session.rules, path)
         except OSError as exc:
-            QMessageBox.critical(self.window, "Cannot save rules",
-                                 f"Could not write {path}: {exc.strerror or exc}")
+            message(self.window, QMessageBox.Icon.Critical, "Cannot save rules",
+                    f"Could not write {path}: {exc.strerror or exc}")
             return False
         self.session.set_rules_file(os.path.abspath(path), dirty=False)
         self.editor.mark_saved()
@@ -106,6 +108,7 @@ class RuleFiles(QObject):
         box.setObjectName(UNSAVED_BOX)
         box.setInformativeText(f"Save them before {doing}?")
         box.setDefaultButton(Button.Save)
+        plain_box(box)
 
         def answered(_result: int) -> None:
             clicked = box.clickedButton()
@@ -140,9 +143,10 @@ class RuleFiles(QObject):
         s = self.session
         parts = []
         if s.src_path and s.dst_path:
-            parts.append(f"{os.path.basename(s.src_path)} → {os.path.basename(s.dst_path)}")
+            parts.append(title_text(f"{os.path.basename(s.src_path)} → "
+                                    f"{os.path.basename(s.dst_path)}"))
         if s.rules_path:
-            parts.append(f"{os.path.basename(s.rules_path)}[*]")
+            parts.append(f"{title_text(os.path.basename(s.rules_path))}[*]")
         elif s.rules.rules or s.rules_dirty:
             parts.append("unsaved rules[*]")
         self.window.setWindowTitle(" — ".join([*parts, "Cpreg Explorer"]))

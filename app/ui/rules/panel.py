@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.model.rules.rule import Rule
 from app.model.rules.ruleset import RuleSet
+from app.ui.plain_text import tip
 from app.ui.table.annotations import rule_text
 from app.ui.table.base import HeaderedTableModel
 from app.ui.table.diff_model import RecordRole
@@ -73,8 +74,8 @@ class RulesModel(HeaderedTableModel):
             return rule
         if role == Qt.ItemDataRole.CheckStateRole and col == 0:
             return Qt.CheckState.Checked if rule.enabled else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return rule.reason or None
+        if role == Qt.ItemDataRole.ToolTipRole:  # the user's text, never markup
+            return tip(rule.reason) or None
         if role == Qt.ItemDataRole.ForegroundRole and not rule.enabled:
             palette = self._widget.palette() if self._widget else QGuiApplication.palette()
             return palette.color(QPalette.ColorRole.PlaceholderText)

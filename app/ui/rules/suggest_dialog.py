@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.model.advice.suggest import Suggestion, suggest
 from app.model.rules.rule import Rule
 from app.model.verdict.evaluate import evaluate
+from app.ui.plain_text import tip
 from app.ui.table.annotations import rule_text
 from app.ui.tasks import Runner
 
@@ -71,6 +72,7 @@ class SuggestDialog(QDialog):
         return self._runner.wait()
 
     def _failed(self, exc: Exception) -> None:
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # the message quotes the files
         self.status.setText(f"Could not compute a suggestion: {type(exc).__name__}: {exc}")
 
     def show_suggestion(self, suggestion: Suggestion) -> None:
@@ -87,7 +89,7 @@ class SuggestDialog(QDialog):
                                     rule.reason])
             item.setData(0, Qt.ItemDataRole.UserRole, rule)
             item.setCheckState(0, Qt.CheckState.Checked)
-            item.setToolTip(3, rule.reason)
+            item.setToolTip(3, tip(rule.reason))
             self.tree.addTopLevelItem(item)
         for title, entries in (
                 ("Refused", [(r.name, r.why) for r in suggestion.refused]),
@@ -96,7 +98,7 @@ class SuggestDialog(QDialog):
                 group = QTreeWidgetItem([f"{title} ({len(entries)})"])
                 for name, why in entries:
                     child = QTreeWidgetItem(["", name, "", why])
-                    child.setToolTip(3, why)
+                    child.setToolTip(3, tip(why))
                     group.addChild(child)
                 self.tree.addTopLevelItem(group)
                 group.setExpanded(True)

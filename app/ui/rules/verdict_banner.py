@@ -27,6 +27,7 @@ from app.model.verdict.policy import POLICIES
 from app.model.verdict.reason import Reason
 from app.model.verdict.summary import Summary
 from app.ui import theme
+from app.ui.plain_text import plain_label, tip
 
 LOG_LINES_IN_TOOLTIP = 40
 STREAM_LINK = "stream-tab"  # the href of the first failure's link to the Stream tab
@@ -64,7 +65,7 @@ class VerdictBanner(QFrame):
         for p in POLICIES:
             self.policy.addItem(p.title, p.name)
         self.policy.activated.connect(self._chosen)
-        self.why = QLabel()
+        self.why = plain_label()  # the policy's reason names the stream's writer
         self.why.setWordWrap(True)
         small = self.why.font()
         small.setPointSizeF(small.pointSizeF() * 0.9)
@@ -103,7 +104,9 @@ class VerdictBanner(QFrame):
     def show_error(self, exc: Exception) -> None:
         self._tint("unexpected")
         self.headline.setText("<b>Cannot evaluate this pair</b>")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # the message quotes the files
         self.detail.setText(f"{type(exc).__name__}: {exc}")
+        self.detail.setToolTip("")
         self.show()
 
     def show_summary(self, summary: Summary | None, chosen: str | None,
@@ -148,7 +151,7 @@ class VerdictBanner(QFrame):
                          f"<a href=\"{STREAM_LINK}\">show it in the Stream tab</a>")
             self.detail.setText(first)
         lines = summary.qemu_lines[:LOG_LINES_IN_TOOLTIP]
-        self.detail.setToolTip("What the destination QEMU prints:\n" + "\n".join(lines)
+        self.detail.setToolTip(tip("What the destination QEMU prints:\n" + "\n".join(lines))
                                if lines else "")
         self.show()
 

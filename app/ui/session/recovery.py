@@ -5,7 +5,10 @@ crashed or was killed. The user chooses Restore or Discard. Restoring reopens th
 still exist (and says which do not), the rules with their file path and unsaved flag, the
 policy and the view filters. The restored snapshot is first adopted as this run's own
 autosave and only then is the old file removed, so a crash while the sources load loses
-nothing either. An unreadable autosave is renamed aside (``.unreadable``), never deleted.
+nothing either. An unreadable autosave (not JSON, nested too deep, a time or vCPU out of range,
+not a regular file) is renamed aside (``.unreadable``, ``.unreadable-2``, ...; never deleted)
+and said in a box, the log and the status bar; the next orphan, if any, is offered instead.
+File names and the files' text are shown as plain text, never as rich text.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from app.model.errors import FormatError, RuleError
 from app.model.rules import rulefile
 from app.model.session_file import Snapshot
 from app.model.verdict.policy import get_policy
+from app.ui.plain_text import plain_box
 from app.ui.session.autosave import Autosaver
 from app.ui.session.session import Session
 from app.ui.window.main_window import MainWindow
@@ -33,23 +37,51 @@ PROBLEMS_BOX_NAME = "recoveryProblemsBox"
 
 def offer_recovery(window: MainWindow, autosaver: Autosaver, *,
                    cli_sources: Sequence[str] = ()) -> bool:
-    """Ask about the newest orphaned autosave, if any; True when it was restored."""
-    orphans = session_file.orphans(window.settings.autosave_dir())
-    if not orphans:
-        return False
-    path = orphans[0]
+    """Ask about the newest readable orphaned autosave, if any; True when it was restored.
+    Unreadable ones on the way are set aside and reported."""
+    problems: list[str] = []
     try:
-        snap, note = session_file.load(path)
-    except (OSError, FormatError) as exc:
-        aside = path.with_name(path.name + ".unreadable")
-        for p in (path, session_file.backup_path(path)):
-            if p.exists():  # out of the way of the next start, but kept for a bug report
-                os.replace(p, p.with_name(p.name + ".unreadable"))
-        log.warning("an autosaved session could not be read (%s); kept as %s", exc, aside)
-        QMessageBox.warning(window, "Autosaved session unreadable",
-                            f"An autosaved session was found but cannot be read:\n{exc}\n\n"
-                            f"It was kept as {aside}.")
-        return False
+        for path in session_file.orphans(window.settings.autosave_dir()):
+            try:
+                snap, note = session_file.load(path)
+            except (OSError, FormatError) as exc:
+                problems.append(_set_aside(path, exc))
+                continue
+            _report_unreadable(window, problems)
+            return _offer(window, autosaver, path, snap, note, cli_sources)
+    except OSError as exc:  # the state directory itself cannot be listed
+        problems.append(f"The autosave directory cannot be read: {exc}")
+    _report_unreadable(window, problems)
+    return False
+
+
+def _set_aside(path, exc: BaseException) -> str:
+    """Move an unreadable autosave (and its backup) out of the next start's way; the
+    sentence saying what happened."""
+    kept = []
+    for p in (path, session_file.backup_path(path)):
+        if os.path.lexists(p):
+            try:
+                kept.append(str(session_file.set_aside(p)))
+            except OSError as err:
+                kept.append(f"{p} (which could not be moved aside: {err})")
+    where = " and ".join(kept) or str(path)
+    log.warning("an autosaved session could not be read (%s); kept as %s", exc, where)
+    return f"An autosaved session was found but cannot be read:\n{exc}\n\nIt was kept as {where}."
+
+
+def _report_unreadable(window: MainWindow, problems: list[str]) -> None:
+    if not problems:
+        return
+    window.statusBar().showMessage(problems[-1].replace("\n", " "), 15000)
+    box = QMessageBox(QMessageBox.Icon.Warning, "Autosaved session unreadable",
+                      "\n\n".join(problems), parent=window)
+    plain_box(box)
+    box.exec()  # modal, like the recovery question that may follow
+
+
+def _offer(window: MainWindow, autosaver: Autosaver, path, snap: Snapshot, note: str | None,
+           cli_sources: Sequence[str]) -> bool:
     if note:
         log.warning("recovering from the backup autosave: %s", note)
     if not _ask(window, snap, cli_sources):
@@ -80,15 +112,23 @@ def _describe(snap: Snapshot) -> str:
     return "\n".join(lines)
 
 
+def _when(saved_at: float) -> str:
+    try:
+        return "at " + time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(saved_at))
+    except (OverflowError, ValueError, OSError):  # session_file bounds it; this is the backstop
+        return "at an unknown time"
+
+
 def _ask(window: MainWindow, snap: Snapshot, cli_sources: Sequence[str]) -> bool:
-    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(snap.saved_at))
     box = QMessageBox(QMessageBox.Icon.Question, "Restore the previous session?",
                       "Cpreg Explorer did not exit cleanly last time (a crash, or the process "
-                      f"was killed). Its session was autosaved at {when}.", parent=window)
+                      f"was killed). Its session was autosaved {_when(snap.saved_at)}.",
+                      parent=window)
     box.setObjectName(RECOVERY_BOX_NAME)
     extra = ("\n\nThe files named on the command line are opened only if you discard."
              if cli_sources else "")
     box.setInformativeText(_describe(snap) + extra)
+    plain_box(box)  # file names and rule text are the user's, never markup
     restore_button = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
     box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(restore_button)
@@ -115,6 +155,7 @@ def restore(window: MainWindow, snap: Snapshot) -> list[str]:
         box = QMessageBox(QMessageBox.Icon.Warning, "Session partly restored",
                           "\n".join(problems), parent=window)
         box.setObjectName(PROBLEMS_BOX_NAME)
+        plain_box(box)
         box.open()
         log.warning("session restore: %s", " ".join(problems))
     return problems
@@ -152,8 +193,10 @@ def apply_filters(window: MainWindow, snap: Snapshot) -> None:
 
     def choose() -> None:
         window.session.diffChanged.disconnect(choose)
-        index = bar.vcpu.findData(f.vcpu)
-        if index >= 0:
-            bar.vcpu.setCurrentIndex(index)
+        # Compared here, not by findData: a number beyond a C int never reaches Qt.
+        for index in range(bar.vcpu.count()):
+            if bar.vcpu.itemData(index) == f.vcpu:
+                bar.vcpu.setCurrentIndex(index)
+                return
 
     window.session.diffChanged.connect(choose)

@@ -16,6 +16,7 @@ Loading is asynchronous (see loader.py). A load that fails or is cancelled chang
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 
 from PySide6.QtCore import QObject, Signal
@@ -25,7 +26,7 @@ from app.model.compare.state_diff import StateDiff, diff_state
 from app.model.compare.stream_diff import StreamDiff, diff_stream
 from app.model.rules.ruleset import RuleSet
 from app.model.sources import readers as formats
-from app.model.sources.register_set import ACCEL_UNKNOWN, RegisterSet
+from app.model.sources.register_set import ACCEL_UNKNOWN, RegisterSet, shared_cpu_model
 from app.model.verdict.evaluate import Verdict
 from app.model.verdict.incremental.incremental_verdict import IncrementalVerdict
 from app.ui.session.loader import Loader, LoadResult
@@ -92,6 +93,12 @@ class Session(QObject):
                 return regs.accel
         return ACCEL_UNKNOWN
 
+    @property
+    def cpu_model(self) -> tuple[str, ...]:
+        """The QEMU CPU model(s) the loaded sides agree on (names of IMPDEF registers that
+        models name differently depend on it; ``model`` of regdb.lookup); as the CLI decides."""
+        return shared_cpu_model(self.src, self.dst)
+
     # -- loading (forwarded to the part) ----------------------------------------------------------
     @property
     def loader(self) -> Loader:
@@ -129,8 +136,12 @@ class Session(QObject):
         self.loading.cancel()
 
     def wait_idle(self, msecs: int = 30000) -> bool:
-        """Block until the workers are done (window close, tests)."""
-        return self.loading.wait(msecs) and self.verdicts.wait(msecs)
+        """Block until the workers are done, at most ``msecs`` in all (window close, tests);
+        False when one is still running (a read that never returns: see app.ui.app.run)."""
+        deadline = time.monotonic() + msecs / 1000
+        if not self.loading.wait(msecs):
+            return False
+        return self.verdicts.wait(max(0, int((deadline - time.monotonic()) * 1000)))
 
     def _apply(self, result: LoadResult) -> None:
         # Drop the old selection first: listeners of diffChanged may select a new row.

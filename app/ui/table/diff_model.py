@@ -24,6 +24,7 @@ from app.model.registers import regdb
 from app.model.registers.regid import format_id
 from app.model.sources.register_set import ACCEL_UNKNOWN
 from app.ui import theme
+from app.ui.plain_text import tip
 from app.ui.table.base import HeaderedTableModel
 
 
@@ -88,15 +89,19 @@ class DiffTableModel(HeaderedTableModel):
         super().__init__(parent)
         self._rows: tuple[DiffRow, ...] = ()
         self._accel = ACCEL_UNKNOWN
+        self._cpu_model: tuple[str, ...] = ()  # names IMPDEF registers (regdb.lookup model)
         self._notes: dict[tuple[int, int], RowNote] = {}
         self._counts = dict.fromkeys(theme.STYLES, 0)  # status key -> rows, kept in step
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
     # -- feeding ---------------------------------------------------------------------------
-    def set_diff(self, diff: HasRows | None, accel: str = ACCEL_UNKNOWN) -> None:
+    def set_diff(self, diff: HasRows | None, accel: str = ACCEL_UNKNOWN,
+                 cpu_model: tuple[str, ...] = ()) -> None:
+        """``cpu_model``: the QEMU CPU model(s) the pair agrees on (Session.cpu_model)."""
         self.beginResetModel()
         self._rows = diff.rows if diff is not None else ()
         self._accel = accel
+        self._cpu_model = tuple(cpu_model)
         self._recount()
         self.endResetModel()
 
@@ -138,11 +143,15 @@ class DiffTableModel(HeaderedTableModel):
     def accel(self) -> str:
         return self._accel
 
+    @property
+    def cpu_model(self) -> tuple[str, ...]:
+        return self._cpu_model
+
     def record(self, row: int) -> DiffRow:
         return self._rows[row]
 
     def info(self, row: int) -> regdb.RegInfo:
-        return regdb.lookup(self._rows[row].id, self._accel)
+        return regdb.lookup(self._rows[row].id, self._accel, self._cpu_model)
 
     def note(self, row: int) -> RowNote | None:
         r = self._rows[row]
@@ -186,8 +195,9 @@ class DiffTableModel(HeaderedTableModel):
         if col == Column.RULE and role in (Qt.ItemDataRole.ForegroundRole,
                                            Qt.ItemDataRole.FontRole):
             return self._rule_style(i, role)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(i, row, col)
+        if role == Qt.ItemDataRole.ToolTipRole:  # notes carry rule reasons: the user's text
+            text = self._tooltip(i, row, col)
+            return tip(text) if text else None
         if role == Qt.ItemDataRole.TextAlignmentRole and col == Column.VCPU:
             return Qt.AlignmentFlag.AlignCenter
         return None

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.model.compare.state_diff import StateDiff
+from app.ui.plain_text import plain_label
 from app.ui.table.diff_model import Column, DiffTableModel
 from app.ui.table.diff_view import DiffView
 from app.ui.table.filter_proxy import DiffFilterProxy
@@ -36,7 +37,8 @@ class StateTableModel(DiffTableModel):
 
 
 def presence_text(state: StateDiff | None) -> str:
-    """The vCPU enablement differences and the diff's notes, one line each (HTML)."""
+    """The vCPU enablement differences and the diff's notes, one line each (plain text:
+    notes quote the streams)."""
     if state is None:
         return ""
     lines = [f"vCPU {p.vcpu}: source {_side(p.src)}, destination {_side(p.dst)} — {p.outcome}"
@@ -44,7 +46,7 @@ def presence_text(state: StateDiff | None) -> str:
     if state.presence and not lines:
         lines.append(f"vCPU enablement: all {len(state.presence)} vCPUs agree")
     lines += state.notes
-    return "<br>".join(lines)
+    return "\n".join(lines)
 
 
 def _side(presence) -> str:
@@ -62,7 +64,7 @@ class StatePage(QWidget):
         self.notice = QLabel(NOT_IN_VERDICT)
         self.notice.setObjectName("stateNotice")
         self.notice.setWordWrap(True)
-        self.presence = QLabel()
+        self.presence = plain_label()
         self.presence.setObjectName("statePresence")
         self.presence.setWordWrap(True)
         self.presence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -88,6 +90,6 @@ class StatePage(QWidget):
         self.presence.setText(text)
         self.presence.setVisible(bool(text))
         if state is not None and not state.rows:
-            self.presence.setText((text + "<br>" if text else "")
+            self.presence.setText((text + "\n" if text else "")
                                   + "Neither side records CPU state outside the cpreg arrays.")
             self.presence.show()

@@ -20,6 +20,7 @@ from app.model.compare.stream_diff import PartStatus, RamRow, SectionRow, Stream
 from app.model.reports.stream_report import details, ram_length
 from app.model.verdict.reason import Reason
 from app.ui import theme
+from app.ui.plain_text import tip
 from app.ui.table.base import HeaderedTableModel
 from app.ui.table.diff_model import RecordRole, SortRole, StatusKeyRole
 
@@ -148,8 +149,8 @@ class StreamTableModel(HeaderedTableModel):
             return theme.row_background(key)
         if role == Qt.ItemDataRole.FontRole and failing:
             return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.explain(i) or None
+        if role == Qt.ItemDataRole.ToolTipRole:  # names the stream gives its devices
+            return tip(self.explain(i)) or None
         return None
 
     def _display(self, row: Part, col: StreamColumn, failing: bool) -> str:

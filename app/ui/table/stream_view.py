@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHeaderView,
-    QLabel,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -26,6 +25,7 @@ from app.model.compare.stream_diff import PartStatus, RamRow, SectionRow, Stream
 from app.model.reports.stream_report import details, part_for_reason, stream_notes
 from app.model.sources.register_set import RegisterSet
 from app.model.verdict.reason import Reason
+from app.ui.plain_text import plain_label
 from app.ui.table.diff_model import SortRole
 from app.ui.table.stream_model import FAILS_HERE, StreamColumn, StreamTableModel, part_name
 
@@ -58,10 +58,11 @@ class StreamPage(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.stream: StreamDiff | None = None
-        self.notice = QLabel(ABOUT)
+        # Plain text: notes, failures and details name the stream's own devices and blocks.
+        self.notice = plain_label(ABOUT)
         self.notice.setObjectName("streamNotice")
         self.notice.setWordWrap(True)
-        self.failure = QLabel()
+        self.failure = plain_label()
         self.failure.setObjectName("streamFailure")
         self.failure.setWordWrap(True)
         self.failure.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -76,7 +77,7 @@ class StreamPage(QWidget):
         self.view.setObjectName("streamView")
         self.view.setModel(self.proxy)
         self._set_up_view()
-        self.details = QLabel()
+        self.details = plain_label()
         self.details.setObjectName("streamDetails")
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
 
+from app.ui.plain_text import menu_text, tip
 from app.ui.session.session import Session
 from app.ui.settings import Settings
 from app.ui.window import dialogs
@@ -119,9 +120,9 @@ class Actions:
         self.recent.clear()
         pairs = self._settings.recent_pairs()
         for n, (src, dst) in enumerate(pairs, 1):
-            label = f"&{n % 10}  {os.path.basename(src)}  →  {os.path.basename(dst)}"
-            action = self.recent.addAction(label)
-            action.setToolTip(f"{src} → {dst}")
+            names = menu_text(f"{os.path.basename(src)}  →  {os.path.basename(dst)}")
+            action = self.recent.addAction(f"&{n % 10}  {names}")
+            action.setToolTip(tip(f"{src} → {dst}"))
             action.triggered.connect(
                 lambda _c=False, s=src, d=dst: self._gestures.open_pair(s, d))
         if not pairs:

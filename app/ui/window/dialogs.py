@@ -2,6 +2,8 @@
 
 Load errors open window-modal but non-blocking (``open()``, not ``exec()``): the event loop
 keeps running, so a worker finishing meanwhile is still handled, and tests can find the box.
+File names and error messages are shown as plain text (app.ui.plain_text): a file named
+``<b>x</b>.mig`` is shown with its angle brackets.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app import __version__
 from app.model.errors import FormatError
 from app.model.registers import regdb
+from app.ui.plain_text import plain_box
 
 LOAD_ERROR_NAME = "loadErrorBox"
 
@@ -63,6 +66,7 @@ def show_load_error(parent: QWidget, exc: BaseException) -> QMessageBox:
     box.setText(f"Could not load {name}")
     box.setInformativeText("\n".join(lines))
     box.setDetailedText(f"{path or ''}\n{exc}")
+    plain_box(box)
     box.open()
     return box
 
@@ -74,6 +78,7 @@ def ask_side(parent: QWidget, path: str) -> str | None:
     src = box.addButton("Source (incoming)", QMessageBox.ButtonRole.AcceptRole)
     dst = box.addButton("Destination (local)", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
+    plain_box(box)
     box.exec()
     clicked = box.clickedButton()
     return "src" if clicked is src else "dst" if clicked is dst else None

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.model.compare.diff import Diff
 from app.model.verdict.reason import Reason
+from app.ui.plain_text import tip
 from app.ui.session.session import Session
 from app.ui.table.diff_model import Column, DiffTableModel, RecordRole, RowNote
 from app.ui.table.diff_view import DiffView
@@ -81,7 +82,7 @@ class DiffPage(QWidget):
     def show_diff(self) -> None:
         """The Session has a new diff (or none): rows, vCPUs, and the CPU state tab anew."""
         s = self._session
-        self.model.set_diff(s.diff, s.accel)
+        self.model.set_diff(s.diff, s.accel, s.cpu_model)
         self.model.set_annotations(s.annotations)
         self.filter_bar.set_vcpus(self.model.vcpus())
         self._state_shown = None
@@ -90,9 +91,9 @@ class DiffPage(QWidget):
 
     def _fill_stream(self) -> None:
         s, page = self._session, self.stream_page
-        title, tip = page.show_pair(s.src, s.dst, s.stream_diff)
+        title, about = page.show_pair(s.src, s.dst, s.stream_diff)
         self.tabs.setTabText(STREAM_TAB, title)
-        self.tabs.setTabToolTip(STREAM_TAB, tip)
+        self.tabs.setTabToolTip(STREAM_TAB, tip(about))  # notes name the stream's devices
 
     def mark_stream_failure(self, reasons: Iterable[Reason]) -> Reason | None:
         """Mark the part the first of ``reasons`` (blocking, stream-level, QEMU's order)
@@ -134,14 +135,16 @@ class DiffPage(QWidget):
         if self.tabs.currentIndex() == STATE_TAB:  # its own rows, unfiltered
             page = self.state_page
             self._summary.update(s.src, s.dst, s.diff, page.model.counts(),
-                                 page.proxy.rowCount(), s.accel, what="CPU state rows")
+                                 page.proxy.rowCount(), s.accel, what="CPU state rows",
+                                 cpu_model=s.cpu_model)
         elif self.tabs.currentIndex() == STREAM_TAB:
             sp = self.stream_page
             self._summary.update(s.src, s.dst, s.diff, sp.model.counts(), sp.proxy.rowCount(),
-                                 s.accel, what="RAM blocks and sections")
+                                 s.accel, what="RAM blocks and sections",
+                                 cpu_model=s.cpu_model)
         else:
             self._summary.update(s.src, s.dst, s.diff, self.model.counts(),
-                                 self.proxy.rowCount(), s.accel)
+                                 self.proxy.rowCount(), s.accel, cpu_model=s.cpu_model)
 
     # -- following the user -----------------------------------------------------------------------
     def _select(self, current: QModelIndex | QPersistentModelIndex, *, state: bool) -> None:

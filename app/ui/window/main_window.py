@@ -10,6 +10,7 @@ layers: ``add_banner`` (top of the central area, e.g. a verdict banner), ``add_s
 
 from __future__ import annotations
 
+import logging
 from contextlib import ExitStack
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -35,6 +36,12 @@ from app.ui.window.start_page import StartPage
 from app.ui.window.status_summary import SummaryBar
 
 START_PAGE, DIFF_PAGE = 0, 1  # the central stack's pages
+# How long closing waits for a cancelled worker. A reader checks for cancellation between
+# chunks, so a live one stops at once; one stuck in a read that never returns (a hung network
+# file system) is left behind, and app.run ends the process without waiting for it.
+CLOSE_WAIT_MS = 2000
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -98,6 +105,8 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.details_dock.hide()  # the start page comes first
         self._refresh_all()
+        if self.settings.problems:  # a settings file was set aside: say so, then carry on
+            self.statusBar().showMessage(" ".join(self.settings.problems), 30000)
 
     # -- extension points --------------------------------------------------------------------
     def add_banner(self, widget: QWidget) -> None:
@@ -154,8 +163,8 @@ class MainWindow(QMainWindow):
         s.sourcesChanged.connect(self._sources_changed)
         s.diffChanged.connect(self._diff_changed)
         s.selectionChanged.connect(
-            lambda row: self.details.show_record(row, s.accel,
-                                                 None if s.selected_is_state else s.diff))
+            lambda row: self.details.show_record(
+                row, s.accel, None if s.selected_is_state else s.diff, cpu_model=s.cpu_model))
         s.annotationsChanged.connect(self._annotations_changed)
         s.annotationsPatched.connect(self.page.patch_notes)
         s.loadFailed.connect(lambda exc: show_load_error(self, exc))
@@ -218,6 +227,8 @@ class MainWindow(QMainWindow):
         self.settings.set_window_layout(bytes(self.saveGeometry().data()),
                                         bytes(self.saveState().data()))
         self.session.cancel_load()
-        self.session.wait_idle()
+        if not self.session.wait_idle(CLOSE_WAIT_MS):
+            log.warning("a background load did not stop within %.0f s of being cancelled; "
+                        "it is left to end with the process", CLOSE_WAIT_MS / 1000)
         self._resources.close()
         super().closeEvent(event)

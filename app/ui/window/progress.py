@@ -12,6 +12,7 @@ import os
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from app.ui.plain_text import plain_label
 from app.ui.session.session import Session
 
 SHOW_AFTER_MS = 500
@@ -41,7 +42,11 @@ class LoadProgress(QObject):
         if not self._session.busy:
             return
         names = ", ".join(os.path.basename(p) for p in self._paths)
-        dialog = QProgressDialog(f"Loading {names}…", "Cancel", 0, 0, self._parent)
+        dialog = QProgressDialog(self._parent)
+        dialog.setLabel(plain_label())  # file names: never markup
+        dialog.setLabelText(f"Loading {names}…")
+        dialog.setCancelButtonText("Cancel")
+        dialog.setRange(0, 0)
         dialog.setObjectName("loadProgressDialog")
         dialog.setWindowTitle("Loading register sources")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.icons import app_icon
+from app.ui.plain_text import plain_label, tip
 
 PairRole = Qt.ItemDataRole.UserRole + 1
 
@@ -54,7 +55,7 @@ class StartPage(QWidget):
             button = QPushButton(text)
             button.setMinimumHeight(40)
             button.clicked.connect(signal.emit)
-            label = QLabel("not loaded")
+            label = plain_label("not loaded")  # shows a file name
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setEnabled(False)
             sides.addWidget(button, 0, col * 2)
@@ -100,14 +101,14 @@ class StartPage(QWidget):
         for side, path in (("src", src_path), ("dst", dst_path)):
             label = self.side_labels[side]
             label.setText(os.path.basename(path) if path else "not loaded")
-            label.setToolTip(path or "")
+            label.setToolTip(tip(path or ""))
             label.setEnabled(bool(path))
 
     def set_recent(self, pairs: list[tuple[str, str]]) -> None:
         self.recent.clear()
         for src, dst in pairs:
             item = QListWidgetItem(f"{os.path.basename(src)}  →  {os.path.basename(dst)}")
-            item.setToolTip(f"{src}\n→ {dst}")
+            item.setToolTip(tip(f"{src}\n→ {dst}"))
             item.setData(PairRole, (src, dst))
             self.recent.addItem(item)
         self.recent_title.setVisible(bool(pairs))

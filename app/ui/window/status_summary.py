@@ -13,6 +13,7 @@ from app.model.compare.diff import Diff
 from app.model.registers import regdb
 from app.model.sources.register_set import RegisterSet
 from app.ui import theme
+from app.ui.plain_text import plain_label, tip
 
 
 def describe(regs: RegisterSet) -> str:
@@ -35,11 +36,11 @@ class SummaryBar:
     """Fills a QStatusBar (and the warning strip); the window only says *when* to refresh."""
 
     def __init__(self, bar: QStatusBar):
-        self.src, self.dst = QLabel(), QLabel()
+        self.src, self.dst = plain_label(), plain_label()  # file names: never markup
         for label in (self.src, self.dst):
             bar.addWidget(label)
             label.setContentsMargins(4, 0, 12, 0)
-        self.warning = QLabel()  # the window places it above the table
+        self.warning = plain_label()  # the window places it above the table
         self.warning.setWordWrap(True)
         self.warning.setContentsMargins(8, 4, 8, 4)
         self.warning.hide()
@@ -60,17 +61,19 @@ class SummaryBar:
         bar.addPermanentWidget(self.counts)
 
     def update(self, src: RegisterSet | None, dst: RegisterSet | None, diff: Diff | None,
-               counts: dict[str, int], shown: int, accel: str, *, what: str = "rows") -> None:
+               counts: dict[str, int], shown: int, accel: str, *, what: str = "rows",
+               cpu_model: tuple[str, ...] = ()) -> None:
         """``counts``/``shown`` describe the active tab's rows (``what``: how to call them);
-        the warning strip is always about the cpreg ``diff``."""
+        the warning strip is always about the cpreg ``diff`` (registers named for the pair's
+        ``cpu_model``)."""
         for label, regs, side in ((self.src, src, "Source"), (self.dst, dst, "Destination")):
             label.setText(f"{side}: {describe(regs)}" if regs else "")
-            label.setToolTip(tooltip(regs) if regs else "")
+            label.setToolTip(tip(tooltip(regs)) if regs else "")
             label.setVisible(regs is not None)
-        self.warning.setText(self._warnings(diff, accel))
+        self.warning.setText(self._warnings(diff, accel, cpu_model))
         self.warning.setStyleSheet(  # re-read each time: the tint follows the colour scheme
             f"background: {theme.css_background('unexpected')}; font-weight: bold")
-        self.warning.setToolTip(self._variance_tooltip(diff, accel))
+        self.warning.setToolTip(tip(self._variance_tooltip(diff, accel, cpu_model)))
         self.warning.setVisible(bool(self.warning.text()))
         for key, (icon, label) in self.count_labels.items():
             n = counts.get(key, 0)
@@ -82,7 +85,7 @@ class SummaryBar:
         self.shown.setText(f"{shown} of {total} {what} shown" if diff is not None else "")
 
     @staticmethod
-    def _warnings(diff: Diff | None, accel: str) -> str:
+    def _warnings(diff: Diff | None, accel: str, cpu_model: tuple[str, ...] = ()) -> str:
         if diff is None:
             return ""
         out = []
@@ -91,18 +94,19 @@ class SummaryBar:
             out.append(f"vCPU count differs: {diff.src_vcpus} → {diff.dst_vcpus} "
                        f"(only the {common} shared vCPUs are compared)")
         if diff.variance:
-            names = sorted({regdb.lookup(v.id, accel).name for v in diff.variance})
+            names = sorted({regdb.lookup(v.id, accel, cpu_model).name for v in diff.variance})
             more = "…" if len(names) > 3 else ""
             out.append(f"{len(names)} register(s) differ between vCPUs: "
                        f"{', '.join(names[:3])}{more} (hover for the values)")
         return "⚠ " + "   ·   ".join(out) if out else ""
 
     @staticmethod
-    def _variance_tooltip(diff: Diff | None, accel: str) -> str:
+    def _variance_tooltip(diff: Diff | None, accel: str,
+                          cpu_model: tuple[str, ...] = ()) -> str:
         if diff is None or not diff.variance:
             return ""
         lines = []
         for v in diff.variance:
             values = ", ".join(f"{c}: {x:#x}" for c, x in v.values)
-            lines.append(f"{v.side} {regdb.lookup(v.id, accel).name}: {values}")
+            lines.append(f"{v.side} {regdb.lookup(v.id, accel, cpu_model).name}: {values}")
         return "Values per vCPU\n" + "\n".join(lines)
