@@ -5,7 +5,6 @@ on real QEMU streams (tests/data/matrix, unpacked with lzma) and a non-stream so
 from __future__ import annotations
 
 import json
-import lzma
 
 import pytest
 
@@ -15,9 +14,9 @@ from app.model.reports.stream_report import HEADING, part_for_reason
 from app.model.sources.register_set import DeviceInfo
 from app.model.sources.stream_layout import RamBlock
 from app.model.verdict.reason import stream_reason
-from testdata import DATA, fixture
+from streamfiles import matrix_stream
+from testdata import fixture
 
-MATRIX = DATA / "matrix"
 DUMP = fixture("dumps/q72-cortex-a57-smp2.analyze-migration.json")
 OLD_KEYS = {"source", "destination", "counts", "vcpus", "rows", "vcpu_variance", "state_rows",
             "cpu_state"}
@@ -29,12 +28,7 @@ def mig(tmp_path_factory):
     folder = tmp_path_factory.mktemp("matrix")
 
     def unpack(name: str) -> str:
-        out = folder / f"{name}.mig"
-        if not out.exists():
-            source = MATRIX / f"{name}.mig.xz"
-            assert source.is_file(), f"missing matrix fixture {source}"
-            out.write_bytes(lzma.decompress(source.read_bytes()))
-        return str(out)
+        return str(matrix_stream(f"{name}.mig", folder))
     return unpack
 
 

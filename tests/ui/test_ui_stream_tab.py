@@ -4,7 +4,6 @@ first failure linking to it."""
 
 from __future__ import annotations
 
-import lzma
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,9 +13,9 @@ from app.ui.rules.verdict_banner import STREAM_LINK
 from app.ui.table.diff_model import RecordRole
 from app.ui.table.stream_model import FAILS_HERE, StreamColumn
 from app.ui.window.diff_page import STREAM_TAB
+from streamfiles import matrix_stream
 from ui_helpers import DATA
 
-MATRIX = DATA / "matrix"
 DUMP = DATA / "dumps" / "q72-cortex-a57-smp2.analyze-migration.json"
 
 
@@ -25,10 +24,7 @@ def mig(tmp_path_factory):
     folder = tmp_path_factory.mktemp("matrix")
 
     def unpack(name: str) -> str:
-        out = folder / f"{name}.mig"
-        if not out.exists():
-            out.write_bytes(lzma.decompress((MATRIX / f"{name}.mig.xz").read_bytes()))
-        return str(out)
+        return str(matrix_stream(f"{name}.mig", folder))
     return unpack
 
 
