@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 
 VENV=${CPREG_VENV:-.venv}
 APT_PACKAGES=(python3-venv xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
-              libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 qemu-system-arm)
+              libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 qemu-system-arm
+              xdotool)
 
 log() { printf '[dev.sh] %s\n' "$*" >&2; }
 

@@ -20,6 +20,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rules", ("app.model.rules",)),
     ("verdict", ("app.model.verdict",)),
     ("advice", ("app.model.advice",)),
+    ("fleet", ("app.model.fleet",)),
     ("reports", ("app.model.reports",)),
     ("exporters", ("app.model.exporters",)),
     ("session file", ("app.model.session_file",)),

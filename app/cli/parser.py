@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from app import __version__
 
-COMMANDS = ("show", "diff", "decode", "check", "suggest", "export", "capture")
+COMMANDS = ("show", "diff", "decode", "check", "suggest", "export", "capture", "fleet")
 POLICIES = ("qemu-7.2", "qemu-10.0", "qemu-11.1")
 # The names app.model.exporters registers (a test keeps the two equal); spelled out here so
 # building the parser does not import every exporter.
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_inspect_parsers(sub)
     add_rule_parsers(sub)
     add_capture_parser(sub)
+    add_fleet_parser(sub)
     return parser
 
 
@@ -123,6 +124,21 @@ def add_rule_parsers(sub) -> None:
     exp.add_argument("--policy", choices=POLICIES, help="with --diff: destination behaviour")
     exp.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
     exp.set_defaults(handler=lazy("rules", "cmd_export"))
+
+
+def add_fleet_parser(sub) -> None:
+    flt = sub.add_parser("fleet", help="which of N hosts can migrate to which, and one "
+                                       "baseline rule set for the pool (exit 0/1)")
+    flt.add_argument("files", nargs="+", metavar="FILE",
+                     help="one source per host: a stream it saved, or a dump")
+    flt.add_argument("--policy", choices=POLICIES,
+                     help="destination QEMU behaviour (default: per destination, the release "
+                          "that wrote it)")
+    flt.add_argument("--rules", help="tolerance rules applied to every pair first")
+    flt.add_argument("--json", action="store_true")
+    flt.add_argument("-o", "--output", metavar="RULES.toml",
+                     help="save the baseline (given plus added rules) as a TOML rule file")
+    flt.set_defaults(handler=lazy("fleet", "cmd_fleet"))
 
 
 def add_capture_parser(sub) -> argparse.ArgumentParser:

@@ -1,6 +1,8 @@
 """``cpreg-explorer check|suggest|export``: verdicts, proposed rules, rule-file exports.
 
-``check`` exits 0 when the destination would accept the stream, 1 when it would reject it.
+``check`` exits 0 when the destination would accept the stream with the given rules built
+in, 1 when it would reject it; its first line says honestly which it is: accepted by that QEMU
+as it is, or only once the rules are built into it (and what that takes on that release).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from pathlib import Path
 from app.cli.inspect import load_sides
 from app.cli.output import print_json
 from app.model import exporters
+from app.model.advice.deployability import assess
+from app.model.advice.remedy import remedies
 from app.model.advice.suggest import suggest
 from app.model.errors import FormatError
 from app.model.reports.verdict_report import verdict_json, verdict_text
@@ -29,11 +33,14 @@ def _rules(path):
 
 def cmd_check(args) -> int:
     src, dst = _load_pair(args)
-    verdict = evaluate(src, dst, _rules(args.rules), args.policy)
+    rules = _rules(args.rules)
+    verdict = evaluate(src, dst, rules, args.policy)
+    deploy = assess(src, dst, verdict, rules)
+    fixes = remedies(verdict.reasons, src, verdict.policy, dst)
     if args.json:
-        print_json(verdict_json(verdict))
+        print_json(verdict_json(verdict, deploy, fixes))
     else:
-        sys.stdout.write("\n".join(verdict_text(verdict)) + "\n")
+        sys.stdout.write("\n".join(verdict_text(verdict, deploy, fixes)) + "\n")
     return 0 if verdict.accepted else 1
 
 
@@ -48,8 +55,19 @@ def cmd_suggest(args) -> int:
         out.write(f"  + {rule.describe()}: {rule.reason}\n")
     for refusal in proposal.refused:
         out.write(f"  refused {refusal.name}: {refusal.why}\n")
+    fixes = {id(m.reason): m for m in proposal.remedies}
     for reason in proposal.unfixable:
         out.write(f"  no cpreg rule can fix: {reason.message}\n")
+        fix = fixes.get(id(reason))
+        if fix is not None:
+            out.write(f"    → {fix.action or 'no known fix'} ({fix.why})\n")
+    if proposal.rules.rules:
+        merged_rules = given.with_rules(proposal.rules.rules)
+        after = assess(src, dst, proposal.after, merged_rules)
+        out.write(f"{after.headline()}\n")
+        for d in after.rules:
+            if d.rule.register in proposal.rules:
+                out.write(f"  {d.rule.describe()}: {d.how} — {d.reason}\n")
     if args.output:
         merged = given.with_rules(proposal.rules.rules) if given.rules else proposal.rules
         rulefile.save(merged, Path(args.output))

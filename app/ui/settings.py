@@ -87,6 +87,15 @@ class Settings:
         self._config["last_dir"] = os.path.dirname(os.path.abspath(path))
         self._save_config()
 
+    def last_rules_dir(self) -> str | None:
+        """The folder a rule file was last opened from, saved to or exported to."""
+        last = self._config.get("last_rules_dir")
+        return last if isinstance(last, str) and last else None
+
+    def set_last_rules_dir(self, path: str) -> None:
+        self._config["last_rules_dir"] = os.path.dirname(os.path.abspath(path))
+        self._save_config()
+
     # -- window layout (state) ------------------------------------------------------------
     def window_layout(self) -> tuple[bytes | None, bytes | None]:
         """(QMainWindow.saveGeometry(), saveState()) from the last run, if any."""

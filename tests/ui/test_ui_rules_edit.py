@@ -14,6 +14,11 @@ from app.ui.rules.panel import RuleRole
 from rules_helpers import add_rule, choose, focus, open_dialog, press_enter, row_menu, rule_items
 from ui_helpers import proxy_row_of, visible_records
 
+# The demo pair's four rules make QEMU 11.1 accept it, but two are diff-in-mask, which 11.1
+# cannot register (v10 1/7 asserts the index types): honest wording, issue 14.
+ACCEPTED_WITH_RULES_111 = ("<b>REJECTED</b> by QEMU 11.1 as it is — the rules would make it "
+                           "pass, but 2 of these 4 rules are not expressible on QEMU 11.1")
+
 
 def _headline(win) -> str:
     return win.rules_layer.banner.headline.text()
@@ -97,7 +102,7 @@ def test_rules_flip_the_verdict_then_undo_redo_and_disable(qtbot, loaded):
     assert _headline(loaded) == "<b>Rejected</b> by QEMU 11.1 — 1 blocking register"
     effect = add_rule(qtbot, loaded, "ID_DFR0_EL1", "Diff in mask, field MMapTrc")
     assert "blocking 1 → 0; the verdict flips to ACCEPTED" in effect
-    assert _headline(loaded) == "<b>Accepted</b> by QEMU 11.1"
+    assert _headline(loaded) == ACCEPTED_WITH_RULES_111
     assert not loaded.filter_bar.buttons["unexpected"].text().endswith(" 4")
     assert loaded.session.rules.get(loaded.session.selected.id).mask == 0xF0000
     focus(qtbot, loaded.view)
@@ -107,7 +112,7 @@ def test_rules_flip_the_verdict_then_undo_redo_and_disable(qtbot, loaded):
     assert len(loaded.session.rules) == 3
     qtbot.keyClick(loaded.view, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert _headline(loaded).startswith("<b>Accepted</b>")
+    assert _headline(loaded) == ACCEPTED_WITH_RULES_111
     # Disable one rule with the panel's checkbox: rejected again, and undoable.
     table = loaded.rules_layer.panel.table
     index = table.model().index(1, 0)
@@ -119,7 +124,7 @@ def test_rules_flip_the_verdict_then_undo_redo_and_disable(qtbot, loaded):
                                          "(only-src-test-value = 0x0 is disabled)")
     assert loaded.rules_layer.undo.text() == "&Undo Disable only-src-test-value rule for PAR"
     loaded.rules_layer.undo.trigger()
-    assert _headline(loaded).startswith("<b>Accepted</b>")
+    assert _headline(loaded) == ACCEPTED_WITH_RULES_111
 
 
 def test_a_second_rule_for_a_register_replaces_the_first(qtbot, loaded):

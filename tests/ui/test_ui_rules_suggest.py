@@ -8,6 +8,11 @@ from app.model.advice.suggest import suggest
 from rules_helpers import focus
 from ui_helpers import DATA
 
+# The demo pair's four rules make QEMU 11.1 accept it, but two are diff-in-mask, which 11.1
+# cannot register (v10 1/7 asserts the index types): honest wording, issue 14.
+ACCEPTED_WITH_RULES_111 = ("<b>REJECTED</b> by QEMU 11.1 as it is — the rules would make it "
+                           "pass, but 2 of these 4 rules are not expressible on QEMU 11.1")
+
 
 def _open_suggestions(qtbot, win):
     focus(qtbot, win.view)
@@ -37,7 +42,7 @@ def test_accepting_suggestions_is_one_undoable_step(qtbot, loaded):
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert loaded.session.rules == want
     assert loaded.session.verdict.accepted
-    assert loaded.rules_layer.banner.headline.text() == "<b>Accepted</b> by QEMU 11.1"
+    assert loaded.rules_layer.banner.headline.text() == ACCEPTED_WITH_RULES_111
     stack = loaded.rules_layer.editor.stack
     assert stack.count() == 1 and stack.undoText() == "Add 4 rules"
     loaded.rules_layer.undo.trigger()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.model.advice.deployability import RuleDeployment, deploy_rule
 from app.model.compare.diff import Diff, DiffRow
 from app.model.rules.rule import Rule
 from app.model.rules.ruleset import RuleSet
@@ -36,6 +37,7 @@ class RuleEffect:
     rule: Rule
     before: Summary
     after: Summary
+    deployment: RuleDeployment | None = None  # how the rule reaches the release modelled
 
     @property
     def rows(self) -> tuple[DiffRow, ...]:
@@ -62,9 +64,15 @@ class RuleEffect:
     def verdict_text(self) -> str:
         b, a = self.before, self.after
         moved = f"blocking {b.blocking_count} → {a.blocking_count}"
+        d = self.deployment
+        this = f" (this rule: {d.how})" if d is not None else ""
+        if self.flips and a.accepted:
+            # Rules apply as if registered: say so, and what this one takes on that release.
+            return (f"{moved}; the verdict flips to ACCEPTED once the rules are built into "
+                    f"{a.verdict.policy.title}{this}")
         if self.flips:
             return f"{moved}; the verdict flips to {a.verdict.verdict.upper()}"
-        return f"{moved}; the verdict stays {a.verdict.verdict}"
+        return f"{moved}; the verdict stays {a.verdict.verdict}{this}"
 
 
 def rule_effect(src: RegisterSet, dst: RegisterSet, diff: Diff | None, rules: RuleSet,
@@ -76,4 +84,5 @@ def rule_effect(src: RegisterSet, dst: RegisterSet, diff: Diff | None, rules: Ru
         before = evaluate(src, dst, rules, policy)
     after_rules = with_rule(rules, rule, replacing)
     after = evaluate(src, dst, after_rules, before.policy)
-    return RuleEffect(rule, summarize(before, rules, diff), summarize(after, after_rules, diff))
+    return RuleEffect(rule, summarize(before, rules, diff), summarize(after, after_rules, diff),
+                      deploy_rule(rule, before.policy, dst.provenance.machine))

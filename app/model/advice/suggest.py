@@ -14,13 +14,15 @@ It refuses to paper over a feature the destination lacks: when a differing ID fi
 the kernel shows to software as a feature (visible or conditional in its cpufeature tables)
 and the kernel's safety rule says the destination's value is unsafe for a guest that saw the
 source's. Hidden fields (debug, trace, implementation properties) are tolerated with a caution
-in the reason. Whole-stream problems (machine type, sections) are reported as unfixable.
+in the reason. Whole-stream problems (machine type, sections) are reported as unfixable,
+each with what would fix it instead (remedy.py: -M, -m, -smp, a device).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.model.advice.remedy import Remedy, remedies
 from app.model.compare.diff import DiffRow, Status
 from app.model.registers import regdb
 from app.model.registers.constness import field_visibility
@@ -54,6 +56,7 @@ class Suggestion:
     unfixable: tuple[Reason, ...]  # blocking reasons no cpreg rule can remove
     before: Verdict
     after: Verdict  # the caller's rules plus the proposed ones
+    remedies: tuple[Remedy, ...] = ()  # per unfixable reason: what would fix it instead
 
     @property
     def accepted(self) -> bool:
@@ -173,4 +176,5 @@ def suggest(src: RegisterSet, dst: RegisterSet, policy: Policy | str | None = No
     fixable = (ARRAY_LENGTH,) if bounded else ()
     unfixable = tuple(r for r in before.reasons if not r.is_cpreg and r.status not in fixable)
     after = evaluate(src, dst, given.with_rules(proposed), before.policy)
-    return Suggestion(RuleSet(tuple(proposed)), tuple(refused), unfixable, before, after)
+    return Suggestion(RuleSet(tuple(proposed)), tuple(refused), unfixable, before, after,
+                      remedies(unfixable, src, before.policy, dst))

@@ -2,11 +2,15 @@
 
 Meant for a bug report or a review: everything a maintainer needs to judge a proposed
 tolerance without running the tool — which QEMU behaviour was modelled, what failed, which
-rule covers which row and why.
+rule covers which row and why, whether that QEMU accepts the stream as it is or only once the
+rules are built into it (and what each rule takes on that release: advice/deployability.py),
+and what would fix the problems no cpreg rule can (advice/remedy.py).
 """
 
 from __future__ import annotations
 
+from app.model.advice.deployability import Deployability, assess
+from app.model.advice.remedy import Remedy, remedies
 from app.model.compare.diff import Status
 from app.model.exporters.result import Exporter, ExportResult
 from app.model.registers.regid import format_id
@@ -26,14 +30,42 @@ def _source(label: str, regs: RegisterSet) -> str:
             f"{p.writer or '?'} | {p.accel} | {len(regs.vcpus)} | {counts} |")
 
 
+def _deployment(deploy: Deployability) -> list[str]:
+    if not deploy.rules:
+        return []
+    needed = {d.rule.register for d in deploy.needed}
+    out = [f"### Deploying the rules on {deploy.title}", "", f"{deploy.summary_line()}.", "",
+           "| register | type | needed | deployment | why | evidence |",
+           "|---|---|---|---|---|---|"]
+    out += [f"| {_cell(d.rule.name)} | {d.rule.type.value} | "
+            f"{'yes' if d.rule.register in needed else 'no'} | {d.how} | "
+            f"{_cell(d.reason)} | {_cell(d.evidence)} |" for d in deploy.rules]
+    return [*out, ""]
+
+
+def _remedies(fixes: tuple[Remedy, ...]) -> list[str]:
+    if not fixes:
+        return []
+    out = ["### No cpreg rule can fix", "", "| problem | what would | why |", "|---|---|---|"]
+    out += [f"| {_cell(m.reason.message)} | {_cell(m.action or 'no known fix')} | "
+            f"{_cell(m.why)} |" for m in fixes]
+    return [*out, ""]
+
+
 def render(ruleset: RuleSet, *, src: RegisterSet, dst: RegisterSet, verdict) -> ExportResult:
     out = ["# Cpreg migration report", ""]
     out += ["| side | file | format | machine | writer | accel | vCPUs | cpregs/vCPU |",
             "|---|---|---|---|---|---|---|---|",
             _source("source (incoming)", src), _source("destination (local)", dst), ""]
     verb = "**accepted**" if verdict.accepted else "**rejected**"
-    out += [f"## Verdict: {verb} by {verdict.policy.title}", "",
+    deploy = assess(src, dst, verdict, ruleset)
+    once = " — only once the rules are built into it" if deploy.as_is is False and \
+        verdict.accepted else ""
+    out += [f"## Verdict: {verb} by {verdict.policy.title}{once}", "",
+            f"**{_cell(deploy.headline())}**", "",
             f"Policy `{verdict.policy.name}` ({_cell(verdict.policy_reason)}).", ""]
+    out += _deployment(deploy)
+    out += _remedies(remedies(verdict.reasons, src, verdict.policy, dst))
     if verdict.reasons:
         out += ["### Blocking", "", "| vCPU | register | id | status | message | reached |",
                 "|---|---|---|---|---|---|"]

@@ -7,10 +7,20 @@ JSON shape (stable, scripts depend on it): ``{"verdict", "policy", "policy_reaso
 ``unexamined`` repeats the warnings about parts the tool could not judge (an undescribed
 section whose bytes differ, a side that is not a stream...): an ACCEPTED verdict holds only if
 QEMU accepts those too, so the text says so in its first line and lists them apart.
+
+``verdict`` is the verdict *with* the rules, as if the destination had them registered. Given
+a Deployability (advice/deployability.py) the JSON adds ``"as_is"`` ("accepted", "rejected"
+or null: the verdict of this QEMU as shipped, no user rule), ``"headline"`` (the words the
+window's banner uses) and ``"deployment": {"how", "summary", "rules": [{"id", "name", "rule",
+"enabled", "needed", "how", "reason", "evidence", "option"}]}``; given remedies,
+``"remedies": [{"status", "message", "action", "why"}]`` (what would fix the blocking
+problems no cpreg rule can). The text then starts with that headline.
 """
 
 from __future__ import annotations
 
+from app.model.advice.deployability import Deployability
+from app.model.advice.remedy import Remedy
 from app.model.registers.regid import format_id
 from app.model.rules.rule import Rule
 from app.model.verdict.evaluate import RowVerdict, Verdict
@@ -38,7 +48,35 @@ def _tolerated(verdict: Verdict) -> list[tuple[RowVerdict, Rule]]:
     return [(rv, rv.rule) for rv in verdict.tolerated if rv.rule is not None]
 
 
-def verdict_json(verdict: Verdict) -> dict:
+def _deployment(deploy: Deployability) -> dict:
+    needed = {d.rule.register for d in deploy.needed}
+    return {
+        "how": None if deploy.how is None else deploy.how.value,
+        "summary": deploy.summary_line(),
+        "rules": [{"id": format_id(d.rule.register), "name": d.rule.name,
+                   "rule": d.rule.type.value, "enabled": d.rule.enabled,
+                   "needed": d.rule.register in needed, "how": d.how.value,
+                   "reason": d.reason, "evidence": d.evidence, "option": d.option}
+                  for d in deploy.rules],
+    }
+
+
+def honest_json(deploy: Deployability | None, remedies: tuple[Remedy, ...] = ()) -> dict:
+    """The keys ``verdict_json`` adds for a Deployability and remedies (module docstring)."""
+    out: dict = {}
+    if deploy is not None:
+        out["as_is"] = (None if deploy.as_is is None
+                        else "accepted" if deploy.as_is else "rejected")
+        out["headline"] = deploy.headline()
+        out["deployment"] = _deployment(deploy)
+    if remedies:
+        out["remedies"] = [{"status": m.reason.status, "message": m.reason.message,
+                            "action": m.action, "why": m.why} for m in remedies]
+    return out
+
+
+def verdict_json(verdict: Verdict, deploy: Deployability | None = None,
+                 remedies: tuple[Remedy, ...] = ()) -> dict:
     return {
         "verdict": verdict.verdict,
         "policy": verdict.policy.name,
@@ -56,16 +94,44 @@ def verdict_json(verdict: Verdict) -> dict:
                      "reason": r.reason} for r in verdict.builtin],
         "notes": list(verdict.notes),
         "qemu_log": list(qemu_log(verdict)),
-    }
+    } | honest_json(deploy, remedies)
 
 
-def verdict_text(verdict: Verdict) -> list[str]:
-    """Human lines: the verdict, why this policy, blocking reasons, warnings, what was not
-    examined, tolerances."""
+def deployment_lines(deploy: Deployability) -> list[str]:
+    """How each rule can be deployed on the chosen release (the Rules panel's words)."""
+    if not deploy.rules:
+        return []
+    needed = {d.rule.register for d in deploy.needed}
+    lines = [f"Deploying the rules on {deploy.title}: {deploy.summary_line()}"]
+    for d in deploy.rules:
+        state = ("" if d.rule.register in needed else
+                 " [disabled]" if not d.rule.enabled else " [not needed here]")
+        lines.append(f"  {d.rule.describe()}: {d.how}{state} — {d.reason} ({d.evidence})")
+    return lines
+
+
+def remedy_lines(remedies: tuple[Remedy, ...]) -> list[str]:
+    """What would fix the problems no cpreg rule can fix."""
+    if not remedies:
+        return []
+    lines = ["No cpreg rule can fix:"]
+    for m in remedies:
+        lines += [f"  {m.reason.message}", f"    → {m.action or 'no known fix'} ({m.why})"]
+    return lines
+
+
+def verdict_text(verdict: Verdict, deploy: Deployability | None = None,
+                 remedies: tuple[Remedy, ...] = ()) -> list[str]:
+    """Human lines: the verdict (honestly: as it is, and with the rules built in, when a
+    Deployability is given), why this policy, blocking reasons, warnings, what was not
+    examined, tolerances, how each rule deploys and what would fix the rest."""
     head = "ACCEPTED" if verdict.accepted else "REJECTED"
+    if deploy is not None:
+        head = deploy.headline()
+    else:
+        head += f" by {verdict.policy.title}"
     blocking, unexamined = verdict.reasons, verdict.unexamined
-    lines = [f"{head} by {verdict.policy.title} ({verdict.policy.name}: "
-             f"{verdict.policy_reason})"]
+    lines = [f"{head} ({verdict.policy.name}: {verdict.policy_reason})"]
     if verdict.accepted and unexamined:
         lines[0] += (f" — only if QEMU also accepts {len(unexamined)} part(s) the tool did "
                      "not examine (below)")
@@ -90,7 +156,9 @@ def verdict_text(verdict: Verdict) -> list[str]:
                   f"{rule.type.value}{' (built into this QEMU)' if rv.by_policy else ''}"
                   for rv, rule in _tolerated(verdict)]
     lines += [f"note: {n}" for n in verdict.notes]
-    return lines
+    if deploy is not None:
+        lines += deployment_lines(deploy)
+    return lines + remedy_lines(remedies)
 
 
 def _where(reason: Reason) -> str:

@@ -4,18 +4,47 @@ Two lanes — source over destination — with every bit that differs filled in 
 colour, field boundaries drawn as strong separators, field names under their bits, a tooltip
 per bit naming its field, and one field that can be highlighted (from the field table, or by
 clicking a bit). Bits above a 32-bit register's width are greyed out.
+
+The cells scale with the width (down to MIN_CELL px, so the details dock can be narrowed). A
+field name that does not fit its bits is abbreviated word by word (``Ctype1`` → ``Ct1``,
+``TraceFilt`` → ``TrFi``), never cut to two letters and an ellipsis; when not even that fits it
+is left out: the tooltip and the field table always give the full name.
 """
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Property, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from app.model.registers.fields import Field
 from app.ui import theme
 
-LABEL_W, NUM_H, LANE_H, NAME_H, MARGIN = 34, 14, 22, 16, 4
+LABEL_W, NUM_H, LANE_H, NAME_H, MARGIN = 34, 14, 20, 16, 3
+MIN_CELL = 5  # px per bit at the narrowest: the field boundaries and colours still read
+MIN_ABBREVIATION = 3  # characters an abbreviated name keeps at least
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^A-Za-z0-9]+")
+
+
+def abbreviations(name: str) -> list[str]:
+    """``name``, then ever shorter forms that cut each word to its first k letters:
+    "TraceFilt", "TracFilt", "TraFil", "TrFi"; numbers and acronyms inside a longer name
+    stay whole ("LoUIS" → "LUIS"); none shorter than MIN_ABBREVIATION."""
+    words = _WORDS.findall(name) or [name]
+    whole = [not w.isalpha() or (w.isupper() and len(words) > 1) for w in words]
+    out = [name]
+    for k in range(max(len(w) for w in words) - 1, 0, -1):
+        short = "".join(w if keep else w[:k] for w, keep in zip(words, whole, strict=True))
+        if len(short) >= MIN_ABBREVIATION and short not in out:
+            out.append(short)
+    return out
+
+
+def fitting_label(name: str, width: float, metrics: QFontMetrics) -> str:
+    """The longest of ``abbreviations(name)`` that fits ``width`` px, or "" when none does."""
+    return next((a for a in abbreviations(name) if metrics.horizontalAdvance(a) <= width), "")
 
 
 class BitStrip(QWidget):
@@ -29,7 +58,6 @@ class BitStrip(QWidget):
         self._fields: tuple[Field, ...] = ()
         self._highlight = ""
         self.setMouseTracking(False)
-        self.setMinimumWidth(LABEL_W + 64 * 9)
 
     def set_values(self, src: int | None, dst: int | None, fields: tuple[Field, ...] = (),
                    bits: int = 64) -> None:
@@ -63,7 +91,7 @@ class BitStrip(QWidget):
         return QSize(LABEL_W + 64 * 18 + 2 * MARGIN, NUM_H + 2 * LANE_H + NAME_H + 2 * MARGIN)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(LABEL_W + 64 * 9, self.sizeHint().height())
+        return QSize(LABEL_W + 64 * MIN_CELL + 2 * MARGIN, self.sizeHint().height())
 
     def _cell(self) -> float:
         return (self.width() - LABEL_W - 2 * MARGIN) / 64.0
@@ -80,15 +108,16 @@ class BitStrip(QWidget):
         p = QPainter(self)
         pal = self.palette()
         text, cw = pal.color(QPalette.ColorRole.Text), self._cell()
-        small = QFont(self.font())
-        small.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.8))
+        small = self._small_font()
         top = MARGIN + NUM_H
         lanes = (("src", self._src), ("dst", self._dst))
         diff = set(self.differing_bits())
         p.setFont(small)
         p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
-        for bit in range(64):  # bit numbers: all when they fit, else every nibble boundary
-            if cw >= 16 or bit % 4 == 0 or bit == 63:
+        # Bit numbers: all when they fit, else every nibble, else every byte boundary.
+        every = 1 if cw >= 16 else 4 if cw >= 7 else 8
+        for bit in range(64):
+            if bit % every == 0 or bit == 63:
                 p.drawText(QRectF(self._x(bit), MARGIN, cw, NUM_H), Qt.AlignmentFlag.AlignCenter,
                            str(bit))
         for lane, (label, value) in enumerate(lanes):
@@ -102,6 +131,17 @@ class BitStrip(QWidget):
         self._paint_fields(p, top, small)
         p.end()
 
+    def _small_font(self) -> QFont:
+        small = QFont(self.font())
+        small.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.8))
+        return small
+
+    def field_labels(self) -> dict[str, str]:
+        """The text drawn under each field at the current width ("" when none fits)."""
+        metrics, cw = QFontMetrics(self._small_font()), self._cell()
+        return {f.name: fitting_label(f.name, (f.msb - f.lsb + 1) * cw - 2, metrics)
+                for f in self._fields}
+
     def _paint_cell(self, p: QPainter, rect: QRectF, bit: int, value, differs: bool) -> None:
         pal = self.palette()
         if bit >= self._bits or value is None:
@@ -109,14 +149,16 @@ class BitStrip(QWidget):
         else:
             p.fillRect(rect, theme.accent("value-mismatch") if differs
                        else pal.color(QPalette.ColorRole.Base))
-            p.setPen(QColor("white") if differs else pal.color(QPalette.ColorRole.Text))
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(value >> bit & 1))
+            if rect.width() >= self.fontMetrics().horizontalAdvance("0"):  # else colour only
+                p.setPen(QColor("white") if differs else pal.color(QPalette.ColorRole.Text))
+                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(value >> bit & 1))
         p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1))
         p.drawRect(rect)
 
     def _paint_fields(self, p: QPainter, top: float, small: QFont) -> None:
         pal, cw = self.palette(), self._cell()
         bottom = top + 2 * LANE_H
+        labels = self.field_labels()
         for f in self._fields:
             x0, x1 = self._x(f.msb), self._x(f.lsb) + cw
             span = QRectF(x0, top, x1 - x0, bottom - top)
@@ -133,9 +175,7 @@ class BitStrip(QWidget):
             p.setFont(small)
             p.setPen(pal.color(QPalette.ColorRole.PlaceholderText) if f.reserved
                      else pal.color(QPalette.ColorRole.Text))
-            label = p.fontMetrics().elidedText(f.name, Qt.TextElideMode.ElideRight,
-                                               int(name_rect.width()) - 2)
-            p.drawText(name_rect, Qt.AlignmentFlag.AlignCenter, label)
+            p.drawText(name_rect, Qt.AlignmentFlag.AlignCenter, labels[f.name])
 
     # -- interaction -------------------------------------------------------------------------------
     def event(self, event) -> bool:

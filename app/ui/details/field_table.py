@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from app.model.registers import regdb
@@ -22,6 +22,7 @@ from app.ui.table.base import HeaderedTableModel
 HEADERS = ("Field", "Bits", "Source", "Destination", "Meaning", "Kernel safety",
            "This direction")
 FieldRole = Qt.ItemDataRole.UserRole + 1
+MIN_ROWS = 6  # rows the table keeps however the dock is sized: enough to read a register
 DIRECTION_TEXT = {"safe": "safe (src → dst)", "unsafe": "UNSAFE (src → dst)",
                   "n/a": "no kernel rule"}
 
@@ -84,6 +85,8 @@ class FieldTableModel(HeaderedTableModel):
             return QPalette().color(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.ToolTipRole and col == 5 and f.safety:
             return f"kernel cpufeature rule {f.safety} (safe value {f.safe_val})"
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:  # the bit strip abbreviates it
+            return f"{f.name} [{f.msb}:{f.lsb}]"
         return None
 
     def _text(self, row: int, col: int, f: Field) -> str:
@@ -115,7 +118,7 @@ class FieldTable(QTableView):
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
         for col, width in enumerate((130, 55, 75, 85, 230, 130)):
@@ -125,8 +128,28 @@ class FieldTable(QTableView):
     def fields(self) -> FieldTableModel:
         return cast(FieldTableModel, self.model())  # the one __init__ set
 
+    def minimumSizeHint(self) -> QSize:
+        """Room for the header and MIN_ROWS rows (and a horizontal scroll bar)."""
+        base = super().minimumSizeHint()
+        height = (self.horizontalHeader().sizeHint().height()
+                  + MIN_ROWS * self.verticalHeader().defaultSectionSize()
+                  + self.horizontalScrollBar().sizeHint().height() + 2 * self.frameWidth())
+        return QSize(base.width(), height)
+
+    def sizeHint(self) -> QSize:
+        """As tall as the minimum: the panel's layout gives the table any spare height, and
+        a taller hint would make the scrolling details page taller than its dock."""
+        return QSize(super().sizeHint().width(), self.minimumSizeHint().height())
+
     def select_field(self, name: str) -> None:
         row = self.fields().row_of(name)
         if row >= 0:
             self.selectRow(row)
             self.scrollTo(self.model().index(row, 0))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # A field selected before the table had its final height (a new register, the dock
+        # being resized) would otherwise sit below the fold.
+        if self.currentIndex().isValid():
+            self.scrollTo(self.currentIndex())

@@ -8,8 +8,18 @@ and clicking a bit selects its field row, so the two views stay one.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontDatabase, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.model.compare.diff import Diff, DiffRow
 from app.model.registers import regdb
@@ -58,14 +68,18 @@ class DetailsPanel(QStackedWidget):
         self.addWidget(self._build())
 
     def _build(self) -> QWidget:
-        page = QWidget()
+        """The register page, in a scroll area: the dock may be made smaller than the page
+        (a short screen); the page then scrolls instead of overlapping its parts."""
+        page = self._page = QWidget()
         self.title = _label()
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title.setFont(font)
         self.status_icon, self.status_text = QLabel(), QLabel()
+        self.status_text.setWordWrap(True)  # the rule's effect (show_effect) never widens the dock
         self.meta = _label()
+        self.meta.setWordWrap(True)  # id · encoding · class · width: wraps in a narrow dock
         self.variance = _label()
         self.variance.setWordWrap(True)
         values = QGridLayout()
@@ -75,9 +89,13 @@ class DetailsPanel(QStackedWidget):
                                           ("dst", "Destination (local)"))):
             values.addWidget(QLabel(text), r, 0)
             self.hex[side], self.bin[side] = _label(True), _label(True)
+            # Shown only when it fits beside the hex (_fit_binary): the bit strip below
+            # shows every bit anyway, and a wrapped binary costs the field table two rows.
+            self.bin[side].setSizePolicy(QSizePolicy.Policy.Ignored,
+                                         QSizePolicy.Policy.Preferred)
             values.addWidget(self.hex[side], r, 1)
             values.addWidget(self.bin[side], r, 2)
-        values.setColumnStretch(3, 1)
+        values.setColumnStretch(2, 1)  # the binary column takes the spare width
 
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -88,7 +106,8 @@ class DetailsPanel(QStackedWidget):
         self.strip = BitStrip()
         self.fields = FieldTable()
         layout = self._page_layout = QVBoxLayout(page)
-        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(3)  # every pixel of height goes to the field table on a 720-px screen
         layout.addLayout(head)
         layout.addWidget(self.meta)
         layout.addLayout(values)
@@ -103,7 +122,19 @@ class DetailsPanel(QStackedWidget):
         layout.addStretch(0)
         self.fields.selectionModel().currentRowChanged.connect(self._field_row_changed)
         self.strip.fieldClicked.connect(self.fields.select_field)
-        return page
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setWidget(page)
+        return self.page_scroll
+
+    def page_height(self) -> int:
+        """The height the register page needs to show every part without scrolling, at
+        the dock's width (wrapped rule buttons and values take more lines when narrow)."""
+        layout, width = self._page_layout, self.page_scroll.viewport().width()
+        if layout.hasHeightForWidth():
+            return layout.totalMinimumHeightForWidth(width)
+        return layout.totalMinimumSize().height()
 
     def add_section(self, widget: QWidget) -> None:
         """Put ``widget`` between the values and the bit strip (e.g. the rule buttons)."""
@@ -128,6 +159,7 @@ class DetailsPanel(QStackedWidget):
         key = row.status.value
         self.status_icon.setPixmap(theme.status_icon(key).pixmap(16, 16))
         self.status_text.setText(f"{theme.STYLES[key].label} — vCPU {row.vcpu}")
+        self.status_text.setToolTip("")
         long_text = enc.text("long")
         encoding = enc.text() + (f"  ({long_text})" if long_text != enc.text() else "")
         aliases = f"   also: {', '.join(info.aliases)}" if info.aliases else ""
@@ -136,6 +168,8 @@ class DetailsPanel(QStackedWidget):
         for side, value in (("src", row.src), ("dst", row.dst)):
             self.hex[side].setText(hex64(value) if bits <= 64 else hex_wide(value, bits))
             self.bin[side].setText(binary(value, bits))
+            self.hex[side].setToolTip(binary(value, bits))
+        self._fit_binary()
         self.variance.setText(self._variance_text(row, diff))
         self.variance.setVisible(bool(self.variance.text()))
         # The strip draws 64 cells: a wider register (V0..V31, 128-bit) shows its low half.
@@ -153,6 +187,34 @@ class DetailsPanel(QStackedWidget):
         first = next((r for r in range(model.rowCount()) if model.differs(r)), None)
         if first is not None:
             self.fields.select_field(model.field(first).name)
+
+    def show_effect(self, effect: str, tolerated: bool, tooltip: str = "") -> None:
+        """What the verdict makes of the shown row (the rules layer calls this after
+        ``show_record`` and after every verdict), appended to the status line: "Unexpected —
+        vCPU 0, tolerated by rule: safe-missing"; the tolerated icon when a rule accepts it."""
+        row = self.record
+        if row is None:
+            return
+        key = "tolerated" if tolerated else row.status.value
+        self.status_icon.setPixmap(theme.status_icon(key).pixmap(16, 16))
+        base = f"{theme.STYLES[row.status.value].label} — vCPU {row.vcpu}"
+        self.status_text.setText(f"{base}, {effect}" if effect else base)
+        self.status_text.setToolTip(tooltip)
+
+    def _fit_binary(self) -> None:
+        """Show the binary values when their text fits beside the hex, else only the hex
+        (with the binary as its tooltip)."""
+        label, hex_label = self.bin["src"], self.hex["src"]
+        start = hex_label.mapTo(self._page, hex_label.rect().topLeft()).x()
+        room = self._page.width() - start - hex_label.sizeHint().width() - 12 - 6  # spacing
+        fits = label.fontMetrics().horizontalAdvance(label.text()) <= room
+        for side in ("src", "dst"):
+            self.bin[side].setVisible(fits)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.record is not None:
+            self._fit_binary()
 
     @staticmethod
     def _variance_text(row: DiffRow, diff: Diff | None) -> str:

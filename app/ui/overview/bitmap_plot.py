@@ -5,6 +5,10 @@ codes (an RGBA lookup, redone when the palette changes), labels rows and reports
 the mouse. Every update goes through ``ImageItem.setImage`` and ``setData`` on the existing
 items: nothing is re-created, so zoom and the rest of the scene stay put. Imports pyqtgraph,
 so only the overview dock imports this module, and only when it is first shown.
+
+Rows keep a readable height (ROW_PX, a label line) however many there are: the plot shows as
+many as its height holds and ``scrollbar`` (placed by the panel) or the wheel scrolls through
+the rest — 2,560 rows of a 256-vCPU pair are never squeezed into a hundred pixels.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import QScrollBar
 
 from app.model.compare import bitmap
 from app.model.compare.bitmap import BitMap
@@ -23,9 +28,12 @@ from app.model.registers.fields import Field
 from app.ui import theme
 from app.ui.overview.plot_style import apply_palette
 
-# Byte labels under the columns; column c is bit 63 - c and spans x in [c, c + 1).
-_BIT_TICKS = [[(63 - b + 0.5, str(b)) for b in (63, 56, 48, 40, 32, 24, 16, 8, 0)],
-              [(63 - b + 0.5, "") for b in range(0, 64, 4)]]
+
+def bit_ticks(every: int) -> list[list[tuple[float, str]]]:
+    """Labels under every ``every``-th bit (and bit 63); column c is bit 63 - c and spans x
+    in [c, c + 1). Unlabelled minor ticks on the nibbles."""
+    bits = [63, *range(64 - every, -1, -every)]
+    return [[(63 - b + 0.5, str(b)) for b in bits], [(63 - b + 0.5, "") for b in range(0, 64, 4)]]
 
 
 def cell_colours(palette: QPalette) -> dict[int, QColor]:
@@ -84,8 +92,19 @@ class BitMapPlot(pg.PlotWidget):
         self.hideButtons()
         vb = self.getViewBox()
         vb.invertY(True)  # row 0 on top, like the table
-        vb.setMouseEnabled(x=False, y=True)  # 64 columns always fit; long lists scroll
-        self.getAxis("bottom").setTicks(_BIT_TICKS)
+        # 64 columns always fit; rows scroll (scroll bar, wheel) at a fixed height: no zoom.
+        vb.setMouseEnabled(x=False, y=False)
+        self.scrollbar = QScrollBar(Qt.Orientation.Vertical)
+        self.scrollbar.valueChanged.connect(self._scrolled)
+        self._relayout = QTimer(self)  # a resize re-fits rows and ticks once laid out
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(0)
+        self._relayout.timeout.connect(self._after_resize)
+        # The view box's own resize (the axis labels' width changes it too, after the widget's
+        # resize event): what the rows and ticks must follow.
+        self.getViewBox().sigResized.connect(lambda *_a: self._relayout.start())
+        self.bit_every = 8  # a label every byte, fewer when the columns are narrow
+        self.getAxis("bottom").setTicks(bit_ticks(self.bit_every))
         self.getAxis("bottom").setStyle(hideOverlappingLabels=12)  # keep "63" and "0"
         self.getAxis("bottom").setLabel("bit")
         self.scene().sigMouseMoved.connect(self._moved)
@@ -113,9 +132,68 @@ class BitMapPlot(pg.PlotWidget):
         self.grid.setData(np.array(xs, float), np.array(ys, float))
         vb = self.getViewBox()
         vb.setLimits(xMin=0, xMax=64, yMin=0, yMax=max(n, 1))
-        vb.setRange(xRange=(0, 64), yRange=(0, max(min(n, 40), 1)), padding=0)
+        self._show_rows(0)
+        self._relayout.start()  # the row labels' new width narrows the cells: fit again
         self.rows_axis.picture = None  # AxisItem caches its drawing: new labels, same range
         self.rows_axis.update()
+
+    # -- rows in view -------------------------------------------------------------------------
+    def row_px(self) -> int:
+        """The height of one row: a label line, so every row keeps its name."""
+        return QFontMetrics(self.rows_axis.style.get("tickFont") or QFont()).height() + 2
+
+    def rows_in_view(self) -> int:
+        height = self.getViewBox().height()
+        if height <= 1:  # before the first layout
+            height = max(self.height() - 40, self.row_px())
+        return max(1, int(height // self.row_px()))
+
+    def first_row(self) -> int:
+        return self.scrollbar.value()
+
+    def _show_rows(self, first: int) -> None:
+        """Show rows ``first`` … as many as fit, and set the scroll bar to match."""
+        n, fit = len(self.bitmap), self.rows_in_view()
+        last_first = max(0, n - fit)
+        first = min(max(first, 0), last_first)
+        sb = self.scrollbar
+        sb.blockSignals(True)
+        sb.setRange(0, last_first)
+        sb.setPageStep(fit)
+        sb.setValue(first)
+        sb.blockSignals(False)
+        sb.setVisible(n > fit)
+        self.getViewBox().setRange(xRange=(0, 64), yRange=(first, first + max(min(fit, n), 1)),
+                                   padding=0)
+
+    def _scrolled(self, value: int) -> None:
+        self._show_rows(value)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "_built", False):
+            # After the plot's own layout has placed the view box (not yet done here).
+            self._relayout.start()
+
+    def _after_resize(self) -> None:
+        """Another size: another number of rows in view, maybe sparser bit labels."""
+        self._show_rows(self.first_row())
+        self._fit_ticks()
+
+    def _fit_ticks(self) -> None:
+        """A bit label every byte when the columns are wide enough, else every 16 or 32."""
+        column = self.getViewBox().width() / 64
+        label = QFontMetrics(self.font()).horizontalAdvance("63") + 6
+        # "63" and the next label are every - 1 columns apart
+        every = next((e for e in (8, 16, 32) if (e - 1) * column >= label), 64)
+        if every != self.bit_every:
+            self.bit_every = every
+            self.getAxis("bottom").setTicks(bit_ticks(every))
+
+    def wheelEvent(self, event) -> None:
+        steps = event.angleDelta().y() / 120
+        self.scrollbar.setValue(self.first_row() - round(3 * steps))
+        event.accept()
 
     def _paint_cells(self) -> None:
         if not len(self.bitmap):

@@ -16,6 +16,7 @@ from app.model.compare.diff import DiffRow
 from app.ui.table.diff_model import RecordRole
 
 MIN_WIDTH = 760  # px the dock takes from the details dock when it is first shown narrower
+DETAILS_KEEP = 800  # px the details dock keeps then: its bit strip and field table stay legible
 
 
 class OverviewDock(QDockWidget):
@@ -37,6 +38,11 @@ class OverviewDock(QDockWidget):
         for signal in (proxy.filtersChanged, proxy.modelReset, proxy.layoutChanged,
                        window.session.annotationsChanged, window.session.annotationsPatched):
             signal.connect(self.schedule)
+
+    def setVisible(self, visible: bool) -> None:
+        super().setVisible(visible)
+        if visible:  # a tab behind the rules (the default layout): showing it means its tab
+            self.raise_()
 
     def schedule(self, *_args) -> None:
         if self.panel is not None and self.isVisible():
@@ -60,8 +66,10 @@ class OverviewDock(QDockWidget):
         details = self.win.details_dock
         if self.width() < MIN_WIDTH and details.isVisible() and not details.isFloating():
             total = self.width() + details.width()
-            self.win.resizeDocks([details, self], [max(total - MIN_WIDTH, 300), MIN_WIDTH],
-                                 Qt.Orientation.Horizontal)
+            wanted = min(MIN_WIDTH, total - DETAILS_KEEP)
+            if wanted > self.width():
+                self.win.resizeDocks([details, self], [total - wanted, wanted],
+                                     Qt.Orientation.Horizontal)
 
     def refresh(self) -> None:
         if self.panel is None:
@@ -91,7 +99,8 @@ class OverviewDock(QDockWidget):
 
 
 def install_overview(window) -> OverviewDock:
-    """Add the (hidden) Overview dock beside the details dock and to the View menu."""
+    """Add the (hidden) Overview dock beside the details dock and to the View menu (the
+    window's default layout then makes it a tab behind the rules: MainWindow.pair_docks)."""
     dock = OverviewDock(window)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     window.splitDockWidget(window.details_dock, dock, Qt.Orientation.Horizontal)

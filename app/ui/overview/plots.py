@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from app.model.compare import bitmap
 from app.model.compare.diff import DiffRow
@@ -30,6 +30,7 @@ def _column(title: str, *widgets: QWidget) -> QWidget:
     layout.setContentsMargins(4, 2, 4, 2)
     layout.setSpacing(2)
     heading = QLabel(f"<b>{title}</b>")
+    heading.setWordWrap(True)  # a narrow dock: the title wraps instead of widening it
     layout.addWidget(heading)
     for w in widgets:
         layout.addWidget(w, 1 if not isinstance(w, QLabel) else 0)
@@ -53,7 +54,13 @@ class OverviewPanel(QWidget):
         self.bits.cellHovered.connect(lambda text: self.hover.setText(text or " "))
         self.bits.cellClicked.connect(self.cellClicked)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(_column("Bit differences of the value mismatches shown", self.bits,
+        map_row = QWidget()  # the map with its scroll bar on the right
+        row_layout = QHBoxLayout(map_row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.setSpacing(0)
+        row_layout.addWidget(self.bits, 1)
+        row_layout.addWidget(self.bits.scrollbar)
+        split.addWidget(_column("Bit differences of the value mismatches shown", map_row,
                                 self.legend, self.hover))
         split.addWidget(_column("Anomalies per vCPU (all rows)", self.counts,
                                 self.counts.key))
@@ -84,12 +91,12 @@ class OverviewPanel(QWidget):
 
     def _fill_legend(self) -> None:
         colours = cell_colours(self.palette())
-        border = self.palette().color(QPalette.ColorRole.Mid).name()
-        cells = [f'<td style="background:{colours[c].name()}; border:1px solid {border}">'
-                 f'&nbsp;&nbsp;&nbsp;&nbsp;</td><td>&nbsp;{bitmap.MEANING[c]}&nbsp;&nbsp;</td>'
-                 for c in LEGEND_ORDER]
-        rows = "".join(f"<tr>{''.join(cells[i:i + 2])}</tr>" for i in range(0, len(cells), 2))
-        self.legend.setText(f"<table cellspacing=2>{rows}</table><i>Colours compare the two "
+        # Inline swatches, not a table: the text wraps to the dock's width (a table would
+        # set the dock's minimum width).
+        frame = self.palette().color(QPalette.ColorRole.Mid).name()  # shows the base swatch
+        cells = [f'<span style="background-color:{frame}; color:{colours[c].name()}">■</span>'
+                 f"&nbsp;{bitmap.MEANING[c]}" for c in LEGEND_ORDER]
+        self.legend.setText("&nbsp;&nbsp; ".join(cells) + "<br><i>Colours compare the two "
                             "values bit by bit; no reset value is assumed. ✓ marks a row a "
                             "rule tolerates.</i>")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QPushButton, QWidget
 
 from app.model.compare.diff import DiffRow, Status
 from app.model.errors import RuleError
@@ -20,6 +20,7 @@ from app.model.registers import regdb
 from app.model.rules.draft import SENSIBLE, candidates, field_for
 from app.model.rules.edits import AddRule, RemoveRule, ReplaceRule, SetEnabled
 from app.model.rules.rule import Rule, RuleType
+from app.ui.flow_layout import FlowLayout
 from app.ui.plain_text import message
 from app.ui.plain_text import tip as plain_tip
 from app.ui.rules.dialog import RuleDialog
@@ -131,7 +132,7 @@ class RuleButtons(QWidget):
         super().__init__()
         self.rule_actions = actions  # (not ``actions``: that is QWidget.actions())
         self.setObjectName("ruleButtons")
-        self._layout = QHBoxLayout(self)
+        self._layout = FlowLayout(self)  # wraps: the details dock stays narrowable
         self._layout.setContentsMargins(0, 2, 0, 2)
         self.buttons: list[QPushButton] = []
 

@@ -4,7 +4,10 @@ Mask and value in hex, the register's bit strip and the fields the mask covers (
 bound a field-lt/gt rule sets, unshifted as QEMU compares it), the reason, and the effect —
 "tolerates ID_DFR0_EL1 on 2 vCPUs (2 rows); blocking 4 → 3; the verdict stays rejected" —
 computed by app.model.rule_effect on every edit. Changing the type re-drafts mask, value and
-(until the user typed one) the reason from the row, through app.model.rule_draft.
+(until the user typed one) the reason from the row, through app.model.rule_draft; editing the
+mask or value re-words that untouched reason (app.model.rules.auto_reason). Clicking a field's
+bits in the strip adds it to the mask or takes it out. The mask and value fields are wide
+enough for 0x and 16 hex digits in their font.
 
 The dialog opens window-modal but non-blocking (``open()``): the caller connects
 ``accepted`` and reads ``rule()``. Enter accepts; nothing changes until then.
@@ -12,7 +15,7 @@ The dialog opens window-modal but non-blocking (``open()``): the caller connects
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtCore import QRegularExpression, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,6 +27,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
+    QStyleOptionFrame,
     QVBoxLayout,
 )
 
@@ -32,6 +37,7 @@ from app.model.compare.diff import DiffRow
 from app.model.errors import RuleError
 from app.model.registers import regdb
 from app.model.registers.fields import Field
+from app.model.rules.auto_reason import auto_reason
 from app.model.rules.draft import draft
 from app.model.rules.rule import Rule, RuleType
 from app.ui.plain_text import plain_label, rich
@@ -40,6 +46,23 @@ from app.ui.rules.labels import MEANING, USES_MASK, USES_VALUE
 from app.ui.table.diff_model import hex64
 
 EFFECT_DELAY_MS = 120  # re-evaluate once typing pauses, not on every key
+WIDEST_HEX = "0x" + "f" * 16  # a full 64-bit mask or value
+
+
+def fit_hex64(edit: QLineEdit) -> None:
+    """Make ``edit`` never narrower than a full 64-bit number in its own font: a cut-off mask
+    (``xffffffffffffffff``) hides which bits it holds. The style adds its frame and padding
+    to the text width, as QLineEdit's own size hint does."""
+    fm = edit.fontMetrics()
+    margins, contents = edit.textMargins(), edit.contentsMargins()
+    # 2 px either side: QLineEdit's internal horizontal margin; one more advance: the cursor.
+    text = (fm.horizontalAdvance(WIDEST_HEX) + fm.horizontalAdvance(" ") + 4
+            + margins.left() + margins.right() + contents.left() + contents.right())
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    size = edit.style().sizeFromContents(QStyle.ContentsType.CT_LineEdit, option,
+                                         QSize(text, fm.height()), edit)
+    edit.setMinimumWidth(size.width())
 
 
 class ReasonEdit(QPlainTextEdit):
@@ -91,7 +114,7 @@ class RuleDialog(QDialog):
         self._timer = QTimer(self, singleShot=True, interval=EFFECT_DELAY_MS)
         self._timer.timeout.connect(self._update_effect)
         for edit in (self.mask, self.value):
-            edit.textEdited.connect(lambda _t: self._changed())
+            edit.textEdited.connect(lambda _t: self._numbers_edited())
         self.reason.textChanged.connect(self._reason_edited)
         self.enabled.toggled.connect(lambda _on: self._changed())
         self.type.currentIndexChanged.connect(self._type_changed)
@@ -110,7 +133,9 @@ class RuleDialog(QDialog):
         for edit in (self.mask, self.value):
             edit.setFont(mono)
             edit.setValidator(hex_only)
+            fit_hex64(edit)
         self.field_view = RuleFieldView(info, self.row, self.accel)
+        self.field_view.maskBitsClicked.connect(self._toggle_mask_bits)
         self.reason = ReasonEdit()
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
@@ -206,9 +231,35 @@ class RuleDialog(QDialog):
         self._enable_numbers()
         self._changed()
 
+    def _toggle_mask_bits(self, bits: int) -> None:
+        """A click on the strip: the clicked field's bits (or one bit) into the mask, or out
+        of it when all are in already; a second click undoes the first."""
+        if not self.mask.isEnabled():
+            return
+        try:
+            mask = int(self.mask.text(), 16)
+        except ValueError:  # a half-typed mask: start from none
+            mask = 0
+        mask = mask & ~bits if mask & bits == bits else mask | bits
+        self.mask.setText(f"0x{mask:x}")
+        self._numbers_edited()
+        rule = self.rule()
+        if rule is not None:  # the strip and table at once; the effect once clicks pause
+            self.field_view.show_rule(rule, True)
+
+    def _numbers_edited(self) -> None:
+        """Mask or value changed: re-word a reason the user has not written."""
+        rule = self.rule()
+        if self.row is not None and rule is not None and not self._reason_typed:
+            self._filling = True
+            self.reason.setText(auto_reason(self.row, rule, self.accel))
+            self._filling = False
+        self._changed()
+
     def _reason_edited(self) -> None:
         if not self._filling:  # our own setText (a re-draft) is not the user typing
-            self._reason_typed = True
+            # Emptied: the user gives the reason back to the dialog, which words it again.
+            self._reason_typed = bool(self.reason.text().strip())
 
     def _changed(self) -> None:
         self._timer.start()

@@ -3,7 +3,9 @@
 The preview is exactly what is saved (``exporters.export(...).text``); rules the format cannot
 express and the exporter's notes are listed under it, so nothing is dropped silently. The
 Markdown report also needs the pair and its verdict, which the session supplies; without a
-loaded pair that format says so instead of exporting half a report. Saving is atomic.
+loaded pair that format says so instead of exporting half a report. Saving is atomic; the
+save dialog starts where the rule file dialogs do (files.rules_folder: beside the rule file,
+else the last rules folder, else the pair's folder).
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ from app.model import exporters
 from app.model.exporters import ExportResult
 from app.model.rules import rulefile
 from app.ui.plain_text import message, plain_label
+from app.ui.rules.files import rules_folder
 
 
 class ExportDialog(QDialog):
     def __init__(self, parent, session, directory: str = ""):
+        """``directory``: where saving starts when ``rules_folder`` knows no better."""
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export rules")
@@ -110,7 +114,9 @@ class ExportDialog(QDialog):
         name = self.format.currentData()
         suffix = exporters.EXPORTERS[name].suffix
         base = Path(self.session.rules_path or "rules").stem
-        start = os.path.join(self.directory, base + suffix)
+        settings = getattr(self.parent(), "settings", None)  # the window's, when it has one
+        start = os.path.join(rules_folder(self.session, settings) or self.directory,
+                             base + suffix)
         path, _ = QFileDialog.getSaveFileName(self, f"Export rules as {name}", start,
                                               f"{name} (*{suffix});;All files (*)")
         if not path:
@@ -121,5 +127,7 @@ class ExportDialog(QDialog):
             message(self, QMessageBox.Icon.Critical, "Export failed",
                     f"Could not write {path}: {exc}")
             return None
+        if settings is not None:
+            settings.set_last_rules_dir(path)
         self.accept()
         return path

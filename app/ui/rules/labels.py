@@ -1,14 +1,20 @@
-"""Words for the rule types: what each one tells the destination QEMU, and the labels of
-the rules a row offers (the row context menu, the details panel's buttons).
+"""Words for the rule types: what each one tells the destination QEMU, the labels of the
+rules a row offers (the row context menu, the details panel's buttons), how a rule can be
+deployed on the chosen release (the Rules panel's Deploy column and tooltip), and what the
+verdict makes of the row the details panel shows.
 
-Only phrasing: which rules a row offers comes from app.model.rules.draft.
+Only phrasing: which rules a row offers comes from app.model.rules.draft, how a rule deploys
+from app.model.advice.deployability, a row's outcome from the verdict's Summary.
 """
 
 from __future__ import annotations
 
+from app.model.advice.deployability import RuleDeployment
 from app.model.registers.fields import Field
 from app.model.rules.draft import covered_fields
 from app.model.rules.rule import Rule, RuleType
+from app.model.verdict.cpreg_load import RowVerdict
+from app.ui.table.annotations import rule_text
 
 T = RuleType
 USES_MASK = {T.ONLY_SRC_TEST_VALUE, T.DIFF_IN_MASK, T.FIELD_LT, T.FIELD_GT}
@@ -63,3 +69,34 @@ def label(rule: Rule, accel: str) -> str:
         text = (f"Diff in mask, &field {where} (diff-in-mask)" if field
                 else "Diff in &mask, whole register (diff-in-mask)")
     return text + "…"
+
+
+def deploy_text(deployment: RuleDeployment | None) -> str:
+    """The Deploy column: the model's words ("needs C registration", "not expressible"…)."""
+    return deployment.how.value if deployment is not None else "—"
+
+
+def rule_tooltip(rule: Rule, deployment: RuleDeployment | None) -> str:
+    """A rule row's tooltip (plain text): its reason, then how it reaches the destination."""
+    parts = [rule.reason] if rule.reason else []
+    if deployment is not None:
+        parts.append(f"Deploy: {deployment.how} — {deployment.reason}.")
+        if deployment.option:
+            parts.append(f"Option: {deployment.option}")
+        parts.append(f"Evidence: {deployment.evidence}")
+    return "\n".join(parts)
+
+
+def effect_text(rv: RowVerdict | None, title: str) -> str:
+    """What the verdict makes of one row, for the details panel's status line
+    ("tolerated by rule: safe-missing", "blocks the migration"…); "" when nothing happens."""
+    if rv is None:
+        return ""
+    if rv.outcome == "tolerated" and rv.rule is not None:
+        if rv.by_policy:
+            return f"tolerated by {title} itself ({rv.rule.type.value})"
+        return f"tolerated by rule: {rule_text(rv.rule)}"
+    return {"blocking": f"blocks the migration into {title}",
+            "ignored": "never examined by QEMU",
+            "warning": f"{title} goes on with its own value",
+            "unknown": "value unknown: cannot tell what QEMU does"}.get(rv.outcome, "")

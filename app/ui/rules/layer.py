@@ -15,12 +15,16 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QPushButton
 
+from app.model.advice.deployability import deploy_rule
 from app.model.rules.edits import AddRules
 from app.model.verdict.policy import POLICIES, default_policy
 from app.model.verdict.summary import Summary, summarize
+from app.ui.plain_text import tip
 from app.ui.rules.actions import RuleActions
+from app.ui.rules.as_is import AsIsVerdict
 from app.ui.rules.export_dialog import ExportDialog
 from app.ui.rules.files import RuleFiles
+from app.ui.rules.labels import effect_text
 from app.ui.rules.panel import RulesPanel, select_register_row
 from app.ui.rules.suggest_dialog import SuggestDialog
 from app.ui.rules.undo import RuleEditor
@@ -48,6 +52,10 @@ class RulesLayer:
         self.banner.policyChosen.connect(s.set_policy)
         self.banner.suggestRequested.connect(self.suggest)
         self.banner.streamLinkActivated.connect(w.page.show_stream_failure)
+        self.banner.firstFailureActivated.connect(self.show_first_failure)
+        # Whether the destination accepts the pair without the rules (the banner's "as it is").
+        self.as_is = AsIsVerdict(w)
+        self.as_is.ready.connect(lambda: self._show_summary() if self.summary else None)
         self.panel = RulesPanel()
         self.dock = w.add_side_panel(self.panel, "Rules", "rulesDock")
         # Beside the register details rather than on the right: the merged view keeps its
@@ -65,6 +73,8 @@ class RulesLayer:
         s.verdictChanged.connect(self._verdict_changed)
         s.rulesChanged.connect(self._rules_changed)
         s.evaluationStarted.connect(self._show_pending)
+        # After the window's own handler (connected first) has shown the record.
+        s.selectionChanged.connect(lambda _row: self._show_effect())
         # A bound method of the banner (a QObject): Qt drops the connection with the banner.
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.banner.retint)
         self._rules_changed()
@@ -115,14 +125,19 @@ class RulesLayer:
 
     # -- keeping views in step ---------------------------------------------------------------
     def _diff_changed(self) -> None:
-        # Like the details: shown with a pair, hidden on the start page.
-        self.dock.setVisible(self.session.diff is not None)
+        # The dock is shown with a pair and hidden on the start page by the window
+        # (MainWindow pair docks), which also remembers when the user closed it.
         self._jump_to_blocking = self.session.diff is not None
         if self.session.diff is not None and not self._sized:
             self._sized = True
-            QTimer.singleShot(0, lambda: self.window.resizeDocks(
-                [self.window.details_dock, self.dock], [self.window.width() - DOCK_WIDTH,
-                                                        DOCK_WIDTH], Qt.Orientation.Horizontal))
+            QTimer.singleShot(0, self._size_docks)
+
+    def _size_docks(self) -> None:
+        """The first split: at most DOCK_WIDTH for the rules, less in a narrow window (the
+        details' rule buttons and values then keep one line each)."""
+        width = min(DOCK_WIDTH, int(self.window.width() * 0.36))
+        self.window.resizeDocks([self.window.details_dock, self.dock],
+                                [self.window.width() - width, width], Qt.Orientation.Horizontal)
 
     def _select_first_blocking(self) -> None:
         """A new pair starts on the first row that blocks (QEMU's first complaint), which is
@@ -172,18 +187,64 @@ class RulesLayer:
         assert summary is not None
         marked = self.window.page.mark_stream_failure(summary.stream_failures)
         first = summary.first_failure
+        rows = len(s.diff.rows) if s.diff is not None else 0
+        deploy = self.as_is.deployability(s.src, s.dst, summary, s.rules, rows)
         self.banner.show_summary(summary, s.policy, default_policy(s.dst)[0].name,
                                  stream_link=marked is not None and marked == first,
-                                 unexamined=self._unexamined)
+                                 unexamined=self._unexamined, deploy=deploy)
+        self._show_effect()
+
+    def _show_effect(self) -> None:
+        """The details panel's status line says what the verdict makes of its row."""
+        s, details = self.session, self.window.details
+        row = details.record
+        if row is None or s.selected_is_state or self.summary is None:
+            return
+        rv = self.summary.outcomes.get((row.vcpu, row.id))
+        text = effect_text(rv, self.summary.verdict.policy.title)
+        rule = rv.rule if rv is not None else None
+        details.show_effect(text, rv is not None and rv.outcome == "tolerated",
+                            tip(rule.reason) if rule is not None and rule.reason else "")
+
+    def show_first_failure(self, reason) -> None:
+        """The banner's "First failure" link: its register row in the merged view (that
+        vCPU's), or its RAM block / section in the Stream tab."""
+        w = self.window
+        if reason.register is None:
+            w.page.show_stream_failure()
+            return
+        w.tabs.setCurrentIndex(0)
+        proxy = w.proxy
+        for row in range(proxy.rowCount()):
+            record = proxy.index(row, 0).data(RecordRole)
+            if record is not None and (record.vcpu, record.id) == (reason.vcpu, reason.register):
+                w.view.select_proxy_row(row)
+                w.view.setFocus()
+                return
+        w.statusBar().showMessage(f"{reason.name or 'The register'} on vCPU {reason.vcpu} is "
+                                  "hidden by the filters.", 5000)
 
     def _rules_changed(self) -> None:
         s = self.session
         current = None if s.evaluating else self.summary  # counts of a pending verdict: none
         self.panel.set_rules(s.rules, current.per_rule if current is not None else None)
+        self._set_deployments()
         if s.evaluating:
             self._show_pending()
         can_use_pair = s.src is not None and s.dst is not None
         self.suggest_action.setEnabled(can_use_pair)
+
+    def _set_deployments(self) -> None:
+        """The panel's Deploy column, for the release the verdict is (or will be) for."""
+        s = self.session
+        policy = self.summary.verdict.policy if self.summary is not None else None
+        if policy is None and s.dst is not None:
+            chosen = next((p for p in POLICIES if p.name == s.policy), None)
+            policy = chosen or default_policy(s.dst)[0]
+        machine = s.dst.provenance.machine if s.dst is not None else None
+        self.panel.model.set_deployments(
+            {} if policy is None else {r.register: deploy_rule(r, policy, machine)
+                                       for r in s.rules})
 
     def _show_pending(self) -> None:
         """A worker is building the verdict: name the release it evaluates with."""

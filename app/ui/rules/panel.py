@@ -1,7 +1,8 @@
 """The rules panel (a dock on the right): every rule, how many rows it tolerates, and edits.
 
 One row per rule in the rule set's order: enabled checkbox, type, register, mask/value,
-rows tolerated (from the current verdict), reason. The checkbox disables/enables, Enter or a
+rows tolerated (from the current verdict), how it can be deployed on the chosen release
+(advice/deployability.py, words from labels.py), reason. The checkbox disables/enables, Enter or a
 double-click edits in the RuleDialog, Del removes; each is an undoable command issued through
 RuleActions. Clicking a rule shows its register's first row in the merged view.
 """
@@ -14,7 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
 
 from app.model.rules.rule import Rule
 from app.model.rules.ruleset import RuleSet
+from app.ui.flow_layout import FlowLayout
 from app.ui.plain_text import tip
+from app.ui.rules.labels import deploy_text, rule_tooltip
 from app.ui.table.annotations import rule_text
 from app.ui.table.base import HeaderedTableModel
 from app.ui.table.diff_model import RecordRole
 
-HEADERS = ("On", "Register", "Type", "Mask / value", "Rows", "Reason")
+HEADERS = ("On", "Register", "Type", "Mask / value", "Rows", "Deploy", "Reason")
 RuleRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -45,6 +47,14 @@ class RulesModel(HeaderedTableModel):
         self.rules: tuple[Rule, ...] = ()
         self.counts: dict[int, int] = {}
         self.evaluated = False  # False: no verdict yet, so row counts are unknown
+        self.deployments: dict = {}  # register -> RuleDeployment on the chosen release
+
+    def set_deployments(self, deployments: Mapping) -> None:
+        """How each rule deploys on the chosen release (register -> RuleDeployment)."""
+        self.deployments = dict(deployments)
+        if self.rules:
+            col = HEADERS.index("Deploy")
+            self.dataChanged.emit(self.index(0, col), self.index(len(self.rules) - 1, col))
 
     def set_rules(self, ruleset: RuleSet, counts: Mapping[int, int] | None) -> None:
         rules = tuple(ruleset)
@@ -75,7 +85,7 @@ class RulesModel(HeaderedTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and col == 0:
             return Qt.CheckState.Checked if rule.enabled else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:  # the user's text, never markup
-            return tip(rule.reason) or None
+            return tip(rule_tooltip(rule, self.deployments.get(rule.register))) or None
         if role == Qt.ItemDataRole.ForegroundRole and not rule.enabled:
             palette = self._widget.palette() if self._widget else QGuiApplication.palette()
             return palette.color(QPalette.ColorRole.PlaceholderText)
@@ -91,6 +101,8 @@ class RulesModel(HeaderedTableModel):
         if col == 4:
             return str(self.counts.get(rule.register, 0)) if self.evaluated else "—"
         if col == 5:
+            return deploy_text(self.deployments.get(rule.register))
+        if col == 6:
             return rule.reason
         return None
 
@@ -144,7 +156,8 @@ class RulesPanel(QWidget):
                             "“Suggest rules…” propose a set.")
         self.empty.setWordWrap(True)
         self.empty.setEnabled(False)
-        buttons = QHBoxLayout()
+        # A flow, not a row: the buttons wrap so the dock can be narrowed below their width.
+        buttons = FlowLayout()
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.remove_button)
         self.extra = buttons  # the rules layer adds Suggest here

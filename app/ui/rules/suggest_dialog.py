@@ -2,23 +2,30 @@
 
 ``app.model.suggest.suggest`` runs in a worker (it evaluates the pair twice; bigger pairs take
 longer than a frame). The dialog lists each proposed rule with a checkbox and its reason, the
-registers the tool refuses to paper over (and why) and what no cpreg rule can fix, and says
-live whether the checked rules make the destination accept. Accepting adds the checked rules
-as ONE undoable AddRules step.
+registers the tool refuses to paper over (and why) and what no cpreg rule can fix — with what
+would fix it instead (``-M virt-7.2``, ``-m``, ``-smp``, a device: advice/remedy.py) — and
+says live whether the checked rules make the destination accept, and what building them into
+that release takes (advice/deployability.py; each rule's Deploy column). Long text wraps: the
+group titles span the whole row and row heights follow the Reason column's width. Accepting
+adds the checked rules as ONE undoable AddRules step.
 """
 
 from __future__ import annotations
+
+import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
 )
 
+from app.model.advice.deployability import as_is_known, deploy_rule, deployability, user_tolerated
 from app.model.advice.suggest import Suggestion, suggest
 from app.model.rules.rule import Rule
 from app.model.verdict.evaluate import evaluate
@@ -40,11 +47,17 @@ class SuggestDialog(QDialog):
         self.status = QLabel("Computing the smallest rule set that lets this stream load…")
         self.status.setWordWrap(True)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Rule", "Register", "Mask / value", "Reason"])
+        self.tree.setHeaderLabels(["Rule", "Register", "Mask / value", "Reason", "Deploy"])
         self.tree.setColumnWidth(0, 170)
         self.tree.setColumnWidth(1, 150)
         self.tree.setColumnWidth(2, 150)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setWordWrap(True)
+        # Row heights are measured at the columns' widths: measure again when they change.
+        header.sectionResized.connect(lambda *_a: self.tree.doItemsLayout())
         self.tree.itemChanged.connect(lambda *_a: self._update_outcome())
         self.outcome = QLabel()
         self.outcome.setObjectName("suggestOutcome")
@@ -79,21 +92,35 @@ class SuggestDialog(QDialog):
         self.suggestion = suggestion
         before = suggestion.before
         n = len(suggestion.rules.rules)
-        self.status.setText(f"{before.policy.title} currently {before.verdict} the stream. "
-                            f"{n} rule{'s' * (n != 1)} proposed; uncheck any you do not want.")
+        verb = "accepts" if before.accepted else "rejects"
+        mine = len(self.session.rules.enabled())
+        now = (f"With your {mine} rule{'s' * (mine != 1)}, {before.policy.title} {verb} the "
+               "stream" if mine else f"{before.policy.title} {verb} the stream as it is")
+        self.status.setText(f"{now}. {n} rule{'s' * (n != 1)} proposed; uncheck any you do "
+                            "not want.")
         self.tree.blockSignals(True)  # filling the tree is not the user toggling rules
         self.tree.clear()
+        machine = self.session.dst.provenance.machine if self.session.dst is not None else None
         for rule in suggestion.rules:
+            deployment = deploy_rule(rule, before.policy, machine)
             item = QTreeWidgetItem([rule.type.value, rule.name,
                                     rule_text(rule).removeprefix(rule.type.value).strip(),
-                                    rule.reason])
+                                    rule.reason, deployment.how.value])
             item.setData(0, Qt.ItemDataRole.UserRole, rule)
             item.setCheckState(0, Qt.CheckState.Checked)
             item.setToolTip(3, tip(rule.reason))
+            item.setToolTip(4, tip(f"{deployment.reason} ({deployment.evidence})"))
             self.tree.addTopLevelItem(item)
+        fixes = {id(m.reason): m for m in suggestion.remedies}
+        unfixable = []
+        for r in suggestion.unfixable:
+            fix = fixes.get(id(r))
+            text = r.message if fix is None else (
+                f"{r.message}\n→ {fix.action or 'no known fix'} ({fix.why})")
+            unfixable.append(("", text))
         for title, entries in (
                 ("Refused", [(r.name, r.why) for r in suggestion.refused]),
-                ("No cpreg rule can fix", [("", r.message) for r in suggestion.unfixable])):
+                ("No cpreg rule can fix", unfixable)):
             if entries:
                 group = QTreeWidgetItem([f"{title} ({len(entries)})"])
                 for name, why in entries:
@@ -101,6 +128,7 @@ class SuggestDialog(QDialog):
                     child.setToolTip(3, tip(why))
                     group.addChild(child)
                 self.tree.addTopLevelItem(group)
+                group.setFirstColumnSpanned(True)  # the title reads whole, not "No cpreg ru…"
                 group.setExpanded(True)
         self.tree.blockSignals(False)
         self._update_outcome()
@@ -129,9 +157,26 @@ class SuggestDialog(QDialog):
             after = evaluate(s.src, s.dst, s.rules.with_rules(chosen),
                              self.suggestion.before.policy)
         verb = "ACCEPTS" if after.accepted else "still rejects"
-        self.outcome.setText(f"With the checked rules, {after.policy.title} <b>{verb}</b> the "
-                             f"stream ({len(after.reasons)} blocking reason"
-                             f"{'s' * (len(after.reasons) != 1)} left).")
+        text = (f"With the checked rules, {after.policy.title} <b>{verb}</b> the stream "
+                f"({len(after.reasons)} blocking reason{'s' * (len(after.reasons) != 1)} left)")
+        honest = self._deployability(after, chosen).with_rules_words()
+        self.outcome.setText(text + (f" — {html.escape(honest, quote=False)}." if honest
+                                     else "."))
+
+    def _deployability(self, after, chosen: tuple[Rule, ...]):
+        """How the session's rules plus ``chosen`` deploy on the release, told honestly."""
+        assert self.suggestion is not None
+        s, before = self.session, self.suggestion.before
+        rules = s.rules.with_rules(chosen)
+        machine = s.dst.provenance.machine
+        per_rule = user_tolerated(after)
+        # ``before`` was evaluated with the session's rules only: with none enabled it is
+        # the verdict of this QEMU as it is.
+        as_is = (before.accepted if not s.rules.enabled() else
+                 as_is_known(after.policy, machine, rules, after.accepted, per_rule))
+        if as_is is None and after.accepted:
+            as_is = evaluate(s.src, s.dst, None, after.policy).accepted
+        return deployability(after.policy, machine, rules, after.accepted, per_rule, as_is)
 
     def _accept(self) -> None:
         chosen = self.checked()

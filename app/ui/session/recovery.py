@@ -29,6 +29,7 @@ from app.ui.plain_text import plain_box
 from app.ui.session.autosave import Autosaver
 from app.ui.session.session import Session
 from app.ui.window.main_window import MainWindow
+from app.ui.window.pair_names import pair_names
 
 log = logging.getLogger(__name__)
 RECOVERY_BOX_NAME = "recoveryBox"
@@ -95,7 +96,9 @@ def _offer(window: MainWindow, autosaver: Autosaver, path, snap: Snapshot, note:
 
 def _describe(snap: Snapshot) -> str:
     lines = []
-    sides = [os.path.basename(p) if p else "—" for p in (snap.src_path, snap.dst_path)]
+    sides = [name if p else "—" for p, name in zip(
+        (snap.src_path, snap.dst_path), pair_names(snap.src_path or "", snap.dst_path or ""),
+        strict=True)]
     if snap.src_path or snap.dst_path:
         lines.append(f"Sources: {sides[0]} → {sides[1]}")
     if snap.rules is not None:

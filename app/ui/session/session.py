@@ -11,13 +11,18 @@ them.
 
 Loading is asynchronous (see loader.py). A load that fails or is cancelled changes nothing:
 ``src``/``dst``/``diff`` are replaced only when a complete result arrives.
+
+Opening another pair while one is loaded first asks ``pair_guard`` (the rules layer installs
+one: keep the rules and the chosen QEMU release for the new pair, or start clean). What the
+answer changes is applied when the new pair is installed, before its verdict is built, so a
+load that fails or is cancelled leaves the rules alone too.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Signal
 
@@ -33,6 +38,12 @@ from app.ui.session.loader import Loader, LoadResult
 from app.ui.session.loading import SourceLoading
 from app.ui.session.verdict import VerdictKeeper
 from app.ui.table.diff_model import RowNote
+
+OnInstalled = Callable[[], None]  # run once the new pair is in place, before its verdict
+# guard((src, dst), go): ``src``/``dst`` the paths asked for (None: that side is kept). It
+# calls ``go(on_installed)`` (``on_installed`` may be None) to open them, or never (cancel).
+PairGuard = Callable[[tuple[str | None, str | None], Callable[[OnInstalled | None], None]],
+                     None]
 
 
 class Session(QObject):
@@ -75,6 +86,10 @@ class Session(QObject):
                                     (self.loading.busyChanged, self.busyChanged)):
             part_signal.connect(signal)  # a signal relays a signal, in the same emission
         self.loading.resultReady.connect(self._apply)
+        self.pair_guard: PairGuard | None = None  # asked before a loaded pair is replaced
+        self._on_installed: OnInstalled | None = None  # for the load running now
+        for part_signal in (self.loading.failed, self.loading.cancelled):
+            part_signal.connect(self._forget_on_installed)
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -113,20 +128,56 @@ class Session(QObject):
     def busy(self) -> bool:
         return self.loading.busy
 
-    def open(self, src: str | None = None, dst: str | None = None) -> None:
-        """Read one or both sides in the background; the other side is kept."""
-        self.loading.open(src, dst)
+    def open(self, src: str | None = None, dst: str | None = None, *,
+             ask: bool = True) -> None:
+        """Read one or both sides in the background; the other side is kept. When that
+        replaces the loaded pair, ``pair_guard`` is asked first, unless ``ask`` is False
+        (the caller has set the rules for the new pair itself, e.g. a fleet baseline)."""
+        if not (src or dst):
+            return
+        if ask:
+            self._guarded((src, dst), lambda: self.loading.open(src, dst))
+        else:
+            self._on_installed = None
+            self.loading.open(src, dst)
 
     def open_log(self, path: str) -> None:
-        """Read ONE file naming both sides (a QEMU destination log) as the diff."""
-        self.loading.open_log(path)
+        """Read ONE file naming both sides (a QEMU destination log) as the diff (asking
+        ``pair_guard`` first, as ``open`` does)."""
+        self._guarded((path, path), lambda: self.loading.open_log(path))
+
+    def replaces_pair(self, src: str | None, dst: str | None) -> bool:
+        """Whether opening ``src``/``dst`` (None: that side kept) swaps a loaded pair for
+        another one; reading the same files again does not."""
+        if self.src_path is None or self.dst_path is None:
+            return False
+        now = (os.path.abspath(self.src_path), os.path.abspath(self.dst_path))
+        new = tuple(os.path.abspath(os.fspath(p)) if p else old
+                    for p, old in zip((src, dst), now, strict=True))
+        return new != now
+
+    def _guarded(self, paths: tuple[str | None, str | None], start: Callable[[], None]) -> None:
+        def go(on_installed: OnInstalled | None = None) -> None:
+            start()  # cancels the previous load, whose own on_installed is then dropped
+            self._on_installed = on_installed
+
+        if self.pair_guard is not None and self.replaces_pair(*paths):
+            self.pair_guard(paths, go)
+        else:
+            go()
+
+    def _forget_on_installed(self, *_args: object) -> None:
+        self._on_installed = None
 
     describes_both_sides = staticmethod(SourceLoading.describes_both_sides)
 
     def reopen(self, src: str | None, dst: str | None) -> None:
+        """Open a pair as it was opened (session restore): never asks ``pair_guard``."""
+        self._on_installed = None
         self.loading.reopen(src, dst)
 
     def reload(self) -> None:
+        self._on_installed = None
         self.loading.reopen(self.src_path, self.dst_path)
 
     def swap(self) -> None:
@@ -147,6 +198,10 @@ class Session(QObject):
         # Drop the old selection first: listeners of diffChanged may select a new row.
         self.select(None)
         self.src, self.dst, self.diff = result.src, result.dst, result.diff
+        on_installed, self._on_installed = self._on_installed, None
+        if on_installed is not None:
+            with self.verdicts.held():  # the rules and policy it sets are evaluated below
+                on_installed()
         self.sourcesChanged.emit()
         self.diffChanged.emit()
         self.verdicts.evaluate(new_diff=True)

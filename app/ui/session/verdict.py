@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -81,6 +82,17 @@ class VerdictKeeper(QObject):
         self._live_key: Key | None = None  # (src, dst, policy) of `live`
         self._building: Key | None = None  # the key a pending build is for
         self._evaluator = Runner(self)
+        self._held = False  # set_rules / set_policy wait for the caller's evaluate()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Rules and policy set inside are not evaluated at once: the caller evaluates
+        right after (a new pair is being installed: no verdict of the old one in between)."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
 
     def set_rules(self, ruleset: RuleSet, *, dirty: bool = True) -> None:
         self.rules = ruleset
@@ -112,6 +124,8 @@ class VerdictKeeper(QObject):
         incremental ``update`` when the IncrementalVerdict is for these sides and policy, else
         a new one. With ``new_diff`` a verdict for the old pair is dropped at once rather than
         shown until a worker ends."""
+        if self._held:
+            return
         src, dst, diff = self._sides()
         rules, policy = self.rules, self.policy
         if src is None or dst is None:

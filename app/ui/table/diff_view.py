@@ -1,7 +1,8 @@
 """The merged-view table: keyboard navigation between differences, copying rows, row menus.
 
 Alt+Down/Alt+Up jump between differences (actions owned by the window call
-``goto_difference``), Enter emits ``detailsRequested``, the Menu key or Shift+F10 opens the
+``goto_difference``; ``select_next(kind, forward)`` jumps to the next/previous difference or
+blocking row), Enter emits ``detailsRequested``, the Menu key or Shift+F10 opens the
 row menu at the current row, Ctrl+C copies the selected rows as
 tab-separated text with a header. The context menu offers copy/details and then asks every
 registered hook (``add_context_menu_hook``) to add its own actions for the clicked rows — that
@@ -17,7 +18,9 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 
 from app.model.compare.diff import DiffRow
-from app.ui.table.diff_model import HEADERS, Column, RecordRole, StatusKeyRole
+from app.ui.table.change_map import ChangeMap
+from app.ui.table.diff_model import HEADERS, Column, RecordRole
+from app.ui.table.filter_proxy import DiffFilterProxy
 from app.ui.table.value_delegate import ValueDelegate
 
 ContextMenuHook = Callable[[QMenu, list[DiffRow]], None]
@@ -29,6 +32,7 @@ class DiffView(QTableView):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._hooks: list[ContextMenuHook] = []
+        self.change_map = ChangeMap(self)  # beside the vertical scrollbar (updateGeometries)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -47,6 +51,7 @@ class DiffView(QTableView):
 
     def setModel(self, model) -> None:
         super().setModel(model)
+        self.change_map.follow(model)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -56,6 +61,21 @@ class DiffView(QTableView):
             self.setColumnWidth(col, width)
         # -1 = no sort column: the proxy then keeps QEMU's merge order.
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+
+    def updateGeometries(self) -> None:
+        # QTableView sets the viewport margins to the headers' sizes (right margin 0) here:
+        # take a right margin for the change map and put the map in it, between the rows
+        # and the scrollbar. The nested call this causes returns at once in QTableView
+        # (its recursion guard) and finds the margin already set, so it settles.
+        super().updateGeometries()
+        if self.isRightToLeft():  # QTableView uses the right margin for the row header there
+            self.change_map.hide()
+            return
+        margins = self.viewportMargins()
+        if margins.right() != self.change_map.width():
+            self.setViewportMargins(margins.left(), margins.top(), self.change_map.width(),
+                                    margins.bottom())
+        self.change_map.place(self.viewport().geometry())
 
     def add_context_menu_hook(self, hook: ContextMenuHook) -> None:
         """``hook(menu, rows)`` adds actions to the row context menu before it opens."""
@@ -82,19 +102,26 @@ class DiffView(QTableView):
     # -- navigation and copy --------------------------------------------------------------------
     def goto_difference(self, step: int) -> bool:
         """Select the next (step=1) or previous (step=-1) visible row that is not a match."""
-        model = self.model()
-        if model is None or model.rowCount() == 0:
+        return self.select_next("difference", step > 0)
+
+    def select_next(self, kind: str, forward: bool = True) -> bool:
+        """Select the next (``forward``) or previous shown row of ``kind`` after/before the
+        current row: "difference" (any status but match) or "blocking" (the verdict rejects
+        the stream there). False, and the selection kept, when there is none that way.
+        Searches the proxy's per-row bytes in C: instant at 77,824 rows."""
+        proxy = self.model()
+        if not isinstance(proxy, DiffFilterProxy) or proxy.rowCount() == 0:
             return False
+        flags = proxy.marks(kind)
         here = self.currentIndex().row() if self.currentIndex().isValid() else -1
-        if here < 0 and step < 0:
-            here = model.rowCount()
-        row = here + step
-        while 0 <= row < model.rowCount():
-            if model.index(row, 0).data(StatusKeyRole) != "match":
-                self.select_proxy_row(row)
-                return True
-            row += step
-        return False
+        if forward:
+            row = flags.find(1, here + 1)
+        else:
+            row = flags.rfind(1, 0, here if here >= 0 else len(flags))
+        if row < 0:
+            return False
+        self.select_proxy_row(row)
+        return True
 
     def copy_text(self) -> str:
         """Selected rows as tab-separated text with a header line (what Ctrl+C copies)."""

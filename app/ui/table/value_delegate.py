@@ -44,12 +44,24 @@ class ValueDelegate(QStyledItemDelegate):
         painter.setClipRect(rect)
         x = rect.left() + 3  # the style's own text margin for item views
         metrics = opt.fontMetrics
-        for pos, ch in enumerate(text):
-            differs = pos >= 2 and pos < len(other_text) and other_text[pos] != ch
+        for piece, differs in _runs(text, other_text):  # one drawText per run, not per digit
             painter.setFont(bold if differs else opt.font)
             painter.setPen(strong if differs else normal)
             painter.drawText(QRect(x, rect.top(), rect.width(), rect.height()),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, ch)
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, piece)
             # Advance with the regular font's metrics: a fixed-pitch font keeps columns aligned.
-            x += metrics.horizontalAdvance(ch)
+            x += metrics.horizontalAdvance(piece)
         painter.restore()
+
+
+def _runs(text: str, other: str) -> list[tuple[str, bool]]:
+    """``text`` cut into runs of digits that differ from ``other`` or not (the ``0x`` never
+    differs)."""
+    runs: list[tuple[str, bool]] = []
+    for pos, ch in enumerate(text):
+        differs = 2 <= pos < len(other) and other[pos] != ch
+        if runs and runs[-1][1] == differs:
+            runs[-1] = (runs[-1][0] + ch, differs)
+        else:
+            runs.append((ch, differs))
+    return runs

@@ -25,9 +25,11 @@ LOAD_ERROR_NAME = "loadErrorBox"
 SHORTCUTS = (
     ("Ctrl+O", "Open source (incoming)…"),
     ("Ctrl+Shift+O", "Open destination (local)…"),
+    ("Ctrl+Shift+F", "Open fleet… (one register source per host)"),
     ("F5", "Reload both sources"),
     ("Ctrl+Shift+S", "Swap sides"),
     ("Alt+Down / Alt+Up", "Next / previous difference"),
+    ("F8 / Shift+F8", "Next / previous blocking register (what the destination rejects)"),
     ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous tab (cpregs, CPU state, Stream)"),
     ("Alt+1 / Alt+2 / Alt+3", "The cpregs / CPU state / Stream tab"),
     ("Enter", "Show the selected register's details"),

@@ -14,8 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.model.compare.diff import Diff
 from app.model.verdict.reason import Reason
@@ -30,6 +37,14 @@ from app.ui.table.stream_view import StreamPage
 from app.ui.window.status_summary import SummaryBar
 
 STATE_TAB, STREAM_TAB = 1, 2  # the indexes of the CPU state and Stream tabs
+
+
+def _scrolling(page: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(page)
+    return area
 
 
 class DiffPage(QWidget):
@@ -56,9 +71,20 @@ class DiffPage(QWidget):
         self.tabs.setObjectName("viewTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.view, "cpregs")
-        self.tabs.addTab(self.state_page, "CPU state")
+        # The CPU state and Stream pages (notes above a table) scroll when the window is
+        # very short: the tab widget is as tall as its tallest page's minimum, and that
+        # height would come out of the cpreg table's rows.
+        self.tabs.addTab(_scrolling(self.state_page), "CPU state")
         self.tabs.setTabToolTip(STATE_TAB, "Core registers and GIC state: not part of the verdict")
-        self.tabs.addTab(self.stream_page, "Stream")
+        self.tabs.addTab(_scrolling(self.stream_page), "Stream")
+        # The vCPU choice and the search go on the tab row's free right end: the filter bar
+        # then keeps to one line at 1280 px, a line of table rows on a 720-px screen.
+        corner = QWidget()
+        corner_layout = QHBoxLayout(corner)
+        corner_layout.setContentsMargins(0, 1, 6, 1)
+        corner_layout.addWidget(self.filter_bar.vcpu)
+        corner_layout.addWidget(self.filter_bar.search)
+        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -114,7 +140,8 @@ class DiffPage(QWidget):
 
     def patch_notes(self, changed: Mapping[int, RowNote | None]) -> None:
         """A rule edit: only ``changed`` rows get new notes. No refilter(): the proxy
-        (dynamicSortFilter) re-filters the rows whose dataChanged it receives."""
+        re-checks just those rows (the model's statusChanged) and relayouts only when one of
+        them enters or leaves the view."""
         self._patching = True  # one summary update below, not one per row moved in/out
         try:
             self.model.patch_notes(changed)

@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from app.ui.fleet.launch import launcher as fleet_launcher
 from app.ui.session.session import Session
 from app.ui.settings import Settings
 from app.ui.window.dialogs import ask_side
@@ -28,8 +29,9 @@ def dropped_paths(mime: QMimeData) -> list[str]:
 
 
 def accepts_drop(mime: QMimeData) -> bool:
-    """One file (a side, or a log naming both) or two (source, destination)."""
-    return 1 <= len(dropped_paths(mime)) <= 2
+    """One file (a side, or a log naming both), two (source, destination) or more (a fleet:
+    one file per host)."""
+    return len(dropped_paths(mime)) >= 1
 
 
 class WindowGestures:
@@ -79,8 +81,10 @@ class WindowGestures:
 
     def open_dropped(self, paths: list[str]) -> None:
         """Two files: source then destination. One file: both sides when it is a QEMU log,
-        else the empty side, else ask."""
-        if len(paths) == 2:
+        else the empty side, else ask. More: a fleet (the Fleet window, app.ui.fleet)."""
+        if len(paths) > 2:
+            fleet_launcher(self._parent).open(paths)
+        elif len(paths) == 2:
             self.open_pair(*paths)
         elif len(paths) == 1:
             self.open_file(paths[0], None)

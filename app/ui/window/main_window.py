@@ -1,8 +1,9 @@
 """The explorer window: start page or merged view, details dock, status-bar summary.
 
 It builds the widgets and the parts it owns and calls: ``page`` (DiffPage: the table tabs and
-their counts), ``gestures`` (WindowGestures: open dialogs, drops, the demo) and ``actions``
-(Actions: the menus). When the Session changes, the window's slots say which parts refresh,
+their counts), ``gestures`` (WindowGestures: open dialogs, drops, the demo), ``actions``
+(Actions: the menus) and ``pair_docks`` (PairDocks: which docks show with a pair, the default
+tabs, the details' height). When the Session changes, the window's slots say which parts refresh,
 in the order that matters; it holds no register state itself. Extension points for later
 layers: ``add_banner`` (top of the central area, e.g. a verdict banner), ``add_side_panel``
 (a dock on the right, e.g. rules), ``view.add_context_menu_hook`` (row menus), ``actions``.
@@ -14,7 +15,7 @@ import logging
 from contextlib import ExitStack
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from app.ui import theme
@@ -29,6 +30,7 @@ from app.ui.settings import Settings
 from app.ui.window.actions import Actions
 from app.ui.window.dialogs import show_load_error
 from app.ui.window.diff_page import DiffPage
+from app.ui.window.docks import PairDocks
 from app.ui.window.gestures import WindowGestures, accepts_drop, dropped_paths
 from app.ui.window.legend import Legend
 from app.ui.window.progress import LoadProgress
@@ -92,18 +94,27 @@ class MainWindow(QMainWindow):
                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self.legend_dock.hide()
         self.actions = Actions(self, self.session, self.gestures, self.page, self.settings,
-                               show_details=self.show_details, clear_recent=self.clear_recent)
+                               clear_recent=self.clear_recent)
         for dock in (self.details_dock, self.legend_dock):
             self.actions.view_menu.addAction(dock.toggleViewAction())
+        self.summary.follow(self.session, self.actions.view_menu)
         self.overview_dock = install_overview(self)  # hidden; pyqtgraph loads on first show
         self.progress = LoadProgress(self, self.session)
         self._connect()
         # After _connect: the rules layer's slots run after the window's own (title, notes).
         self.rules_layer = install_rules(self)
+        # Details and rules come with a pair; the overview and legend when asked for, as tabs
+        # behind the rules: side by side they need more than a 1280-px screen.
+        self.pair_docks = PairDocks(self, {self.details_dock: True,
+                                           self.rules_layer.dock: True,
+                                           self.overview_dock: False})
         self.resize(1440, 900)
         self.resizeDocks([self.details_dock], [360], Qt.Orientation.Vertical)
-        self._restore_layout()
-        self.details_dock.hide()  # the start page comes first
+        restored = self._restore_layout()
+        self.pair_docks.show_pair(False)  # the start page comes first
+        if not restored:  # the default layout; a saved one keeps the user's arrangement
+            self.pair_docks.stack_as_tabs(self.rules_layer.dock, self.overview_dock,
+                                          self.legend_dock)
         self._refresh_all()
         if self.settings.problems:  # a settings file was set aside: say so, then carry on
             self.statusBar().showMessage(" ".join(self.settings.problems), 30000)
@@ -148,6 +159,7 @@ class MainWindow(QMainWindow):
         self.start_page.set_recent([])
 
     def show_details(self) -> None:
+        self.pair_docks.want(self.details_dock)
         self.details_dock.show()
         self.details_dock.raise_()
         fields = self.details.fields
@@ -198,9 +210,11 @@ class MainWindow(QMainWindow):
 
     def _refresh_all(self) -> None:
         has_diff = self.session.diff is not None
-        if has_diff != (self.stack.currentIndex() == DIFF_PAGE):
-            # Details mean nothing on the start page; bring them back with the first diff.
-            self.details_dock.setVisible(has_diff)
+        if has_diff != self.pair_docks.shown:
+            # Details and rules mean nothing on the start page; back with the first diff.
+            self.pair_docks.show_pair(has_diff)
+            if has_diff:
+                self.pair_docks.fit(self.details_dock, self.details.page_height, self.tabs)
         self.stack.setCurrentIndex(DIFF_PAGE if has_diff else START_PAGE)
         self.start_page.set_recent(self.settings.recent_pairs())
         self.actions.update_enabled(self.session)
@@ -213,17 +227,26 @@ class MainWindow(QMainWindow):
         self.details.update()
 
     # -- window lifetime -----------------------------------------------------------------------
-    def _restore_layout(self) -> None:
+    def _restore_layout(self) -> bool:
+        """The saved geometry and dock layout; whether a dock layout was restored."""
         geometry, state = self.settings.window_layout()
         if geometry:
             self.restoreGeometry(geometry)
-        if state:
-            self.restoreState(state)
+        if state and self.restoreState(state):
+            self.pair_docks.take_restored()
+            return True
+        return False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.pair_docks.shown:  # a shorter window: the details keep their rows if they can
+            self.pair_docks.fit(self.details_dock, self.details.page_height, self.tabs)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.rules_layer.files.close_allowed():
             event.ignore()  # unsaved rules: the question is open and closes again if told
             return
+        self.pair_docks.restore_wanted()  # a layout saved on the start page keeps them
         self.settings.set_window_layout(bytes(self.saveGeometry().data()),
                                         bytes(self.saveState().data()))
         self.session.cancel_load()

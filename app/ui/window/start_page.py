@@ -15,12 +15,14 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from app.ui.icons import app_icon
 from app.ui.plain_text import plain_label, tip
+from app.ui.window.pair_names import pair_title
 
 PairRole = Qt.ItemDataRole.UserRole + 1
 
@@ -92,10 +94,20 @@ class StartPage(QWidget):
         box = QWidget()
         box.setLayout(column)
         box.setMaximumWidth(760)
-        outer = QHBoxLayout(self)
+        content = QWidget()
+        outer = QHBoxLayout(content)
         outer.addStretch(1)
         outer.addWidget(box, 4)
         outer.addStretch(1)
+        # In a scroll area: the window's central stack is as tall as its tallest page's
+        # minimum, so an unscrollable start page would cost the merged view its rows.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(scroll)
 
     def set_sides(self, src_path: str | None, dst_path: str | None) -> None:
         for side, path in (("src", src_path), ("dst", dst_path)):
@@ -107,7 +119,7 @@ class StartPage(QWidget):
     def set_recent(self, pairs: list[tuple[str, str]]) -> None:
         self.recent.clear()
         for src, dst in pairs:
-            item = QListWidgetItem(f"{os.path.basename(src)}  →  {os.path.basename(dst)}")
+            item = QListWidgetItem(pair_title(src, dst, "  →  "))
             item.setToolTip(tip(f"{src}\n→ {dst}"))
             item.setData(PairRole, (src, dst))
             self.recent.addItem(item)

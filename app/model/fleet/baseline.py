@@ -1,0 +1,157 @@
+"""Baseline: one rule set under which every pair cpreg rules can fix loads, and why the rest
+cannot.
+
+Per rejected pair, ``advice.suggest`` proposes its narrowest rules and refuses the unsafe
+ones (proposal.py). QEMU registers one tolerance per register, so the proposals of the pairs
+rules can fix are merged per register (merge.py) and fitted until each of those pairs loads
+without letting a refused pair load (fit_rules); then every pair of the pool is evaluated
+again with the result (fleet.py), and ``fixes`` lists exactly the pairs that re-check proves.
+Pairs are named by their groups' representatives (the first member); every member pair
+behaves the same (grouping.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from app.model.fleet.grouping import FleetGroup
+from app.model.fleet.matrix import FleetCell, PairProgress
+from app.model.fleet.merge import merge_proposals
+from app.model.fleet.pool import CancelCheck, check_cancelled
+from app.model.fleet.proposal import Proposal, blocker_kind, propose
+from app.model.rules import rulefile
+from app.model.rules.rule import Rule
+from app.model.rules.ruleset import RuleSet
+from app.model.sources.register_set import RegisterSet
+from app.model.verdict.evaluate import evaluate
+from app.model.verdict.policy import Policy
+from app.model.verdict.reason import Reason
+
+Pair = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """``rules``: the user's rules plus the added ones (what ``-o`` writes and ``check
+    --rules`` needs); ``rules_toml`` the same as a rule file; ``fixes`` the (src, dst) paths
+    rejected without and accepted with it; ``unfixable`` (src, dst, why) for the pairs still
+    rejected; ``added`` only the rules the baseline adds."""
+
+    rules: RuleSet
+    rules_toml: str
+    fixes: tuple[tuple[str, str], ...]
+    unfixable: tuple[tuple[str, str, str], ...]
+    added: tuple[Rule, ...] = ()
+
+
+def proposals(groups: Sequence[FleetGroup], blockers: Mapping[Pair, tuple[Reason, ...]],
+              rules: RuleSet, policy: Policy | str | None, *,
+              progress: PairProgress | None = None,
+              cancelled: CancelCheck | None = None) -> dict[Pair, Proposal]:
+    """A Proposal for every rejected pair (keys of ``blockers``: its stream_blockers)."""
+    out: dict[Pair, Proposal] = {}
+    for done, ((s, d), found) in enumerate(blockers.items()):
+        check_cancelled(cancelled, f"proposing rules for group {s} -> group {d}")
+        if progress is not None:
+            progress(done, len(blockers), f"proposing rules for group {s} -> group {d}")
+        out[s, d] = propose(groups[s].registers, groups[d].registers, rules, policy, found)
+    return out
+
+
+def _loading(groups: Sequence[FleetGroup], pairs: Iterable[Pair],
+             proposals: Mapping[Pair, Proposal], rules: RuleSet, policy: Policy | str | None,
+             what: str, progress: PairProgress | None,
+             cancelled: CancelCheck | None) -> set[Pair]:
+    """The ``pairs`` that ``rules`` make load (evaluated unless they certainly cannot)."""
+    todo = [p for p in pairs if not proposals[p].cannot_load(rules)]
+    out = set()
+    for done, (s, d) in enumerate(todo):
+        check_cancelled(cancelled, f"{what} group {s} -> group {d}")
+        if progress is not None:
+            progress(done, len(todo), f"{what} group {s} -> group {d}")
+        if evaluate(groups[s].registers, groups[d].registers, rules, policy).accepted:
+            out.add((s, d))
+    return out
+
+
+def fit_rules(groups: Sequence[FleetGroup], proposals: dict[Pair, Proposal],
+              rules: RuleSet, policy: Policy | str | None,
+              members: Mapping[int, Sequence[RegisterSet]], *,
+              progress: PairProgress | None = None, cancelled: CancelCheck | None = None,
+              ) -> tuple[tuple[Rule, ...], dict[Pair, str]]:
+    """The rules to add, and why some pairs' rules were left out.
+
+    Only the pairs cpreg rules can fix (``suggest`` found no stream-level cause and refused
+    nothing) contribute rules, so no rule is added for a pair that stays rejected anyway.
+    Merged rules are checked on those pairs; a pair the merge cannot fix leaves the set and
+    the rest is merged again, until every contributing pair loads: each added rule is needed
+    by a pair it fixes. Then the pairs ``suggest`` refused a rule for are checked: one that
+    the merged rules would let load (a diff-in-mask merged for B -> A also covers A -> B) is
+    guarded, its unsafe fields are kept out of every mask, and the fit starts again. A
+    refused pair that stays rejected for other reasons needs no guard: QEMU never loads it.
+    """
+    fixable = {p: s for p, s in proposals.items() if s.fixable}
+    refused = [p for p, s in proposals.items() if s.refused]
+    guarded: dict[Pair, Proposal] = {}
+    while True:
+        wanted = dict(fixable)
+        reasons: dict[Pair, str] = {}
+        while True:
+            added, dropped = merge_proposals(wanted, guarded, members)
+            full = rules.with_rules(added)
+            loading = _loading(groups, wanted, proposals, full, policy,
+                               "fitting the baseline to", progress, cancelled)
+            if len(loading) == len(wanted):
+                break
+            reasons.update((p, dropped[p]) for p in wanted if p not in loading and p in dropped)
+            wanted = {p: s for p, s in wanted.items() if p in loading}
+        unsafe = _loading(groups, (p for p in refused if p not in guarded), proposals, full,
+                          policy, "guarding refused", progress, cancelled)
+        if not unsafe:
+            return added, reasons
+        guarded.update((p, proposals[p]) for p in unsafe)
+
+
+def unfixable_reason(proposal: Proposal | None, after: FleetCell,
+                     dropped: Mapping[Pair, str]) -> str:
+    """Why a pair stays rejected with the baseline, most fundamental cause first."""
+    pair = (after.src, after.dst)
+    if proposal is not None and proposal.unfixable:
+        first = proposal.unfixable[0]
+        return f"{blocker_kind(first)}: {first.message}"
+    if proposal is not None and proposal.refused:
+        refusal = proposal.refused[0]
+        return f"refused unsafe rule for {refusal.name}: {refusal.why}"
+    if pair in dropped:
+        return dropped[pair]
+    return f"still rejected with the baseline: {after.first_failure}"
+
+
+def unfixable_reasons(before: Mapping[Pair, FleetCell], after: Mapping[Pair, FleetCell],
+                      proposals: Mapping[Pair, Proposal],
+                      dropped: Mapping[Pair, str]) -> dict[Pair, str]:
+    """Pair -> why it is rejected even with the baseline, for every such pair."""
+    out = {}
+    for pair, cell in before.items():
+        done = after[pair]
+        if not done.accepted:
+            out[pair] = (unfixable_reason(proposals.get(pair), done, dropped)
+                         if not cell.accepted
+                         else f"the baseline rules break this pair: {done.first_failure}")
+    return out
+
+
+def make_baseline(groups: Sequence[FleetGroup], before: Mapping[Pair, FleetCell],
+                  after: Mapping[Pair, FleetCell], reasons: Mapping[Pair, str],
+                  rules: RuleSet, added: Sequence[Rule]) -> Baseline:
+    """The Baseline from the verdicts without (``before``) and with (``after``) its rules
+    and the ``reasons`` (unfixable_reasons) of the pairs still rejected."""
+    full = rules.with_rules(added) if added else rules
+
+    def paths(pair: Pair) -> tuple[str, str]:
+        return groups[pair[0]].members[0], groups[pair[1]].members[0]
+
+    fixes = tuple(paths(p) for p, c in before.items() if after[p].accepted and not c.accepted)
+    unfixable = tuple((*paths(p), why) for p, why in reasons.items())
+    return Baseline(full, rulefile.dumps(full), fixes, unfixable, tuple(added))
