@@ -20,7 +20,9 @@ the table's viewport (``viewport().repaint()``, what the next frame would paint)
   register, then remove it) + posted events, in which Qt relayouts and paints everything the
   edit changed (table, banner, panels, status bar; a paint counter checks the table's
   viewport is painted there): the full visual refresh. Also reported with one more forced
-  repaint of the table's viewport on top (a strict upper bound: that paints the table twice).
+  repaint of the table's viewport on top (a strict upper bound: that paints the table twice),
+  for edits on the selected row's register (its details change too), and split into the
+  parts an edit runs (``PARTS``, timed in a run of their own).
 Targets: search/filter/sort <= 50 ms, rule edit refresh <= 16 ms median. Baselines measured
 in this run: one plain ``beginResetModel/endResetModel`` of the window's proxy with a repaint,
 and the previous QSortFilterProxyModel (``OldProxy`` below, kept only here) on the same rows in
@@ -208,6 +210,18 @@ class Bench:
                 strict.append(r["model"] + r["events"] + r["paint"])
         return frames, strict, parts, painted
 
+    def selected_edits(self, repeat: int) -> list[float]:
+        """Frames (set_rules + posted events) of edits on the selected row's register: the
+        usual gesture, where the details panel's effect line and rule buttons change too."""
+        s, frames = self.win.session, []
+        reg = s.selected.id
+        for _ in range(repeat):
+            for rules in (RuleSet((Rule(reg, RuleType.NOT_ON_BOTH_ENDS, reason="bench"),)),
+                          RuleSet()):
+                r = self.w.edit(rules)
+                frames.append(r["model"] + r["events"])
+        return frames
+
     def plain_reset(self, repeat: int) -> list[float]:
         proxy = self.win.proxy
 
@@ -215,6 +229,67 @@ class Bench:
             proxy.beginResetModel()
             proxy.endResetModel()
         return [self.timed(reset) for _ in range(repeat)]
+
+
+# What a rule edit runs, timed apart (set_rules delivers every signal inside): module, class,
+# method. Parts nest: the row notes include the status bar counts, the banner the effect line.
+PARTS = {
+    "IncrementalVerdict.update (verdict, summary, changed rows)":
+        ("app.model.verdict.incremental.incremental_verdict", "IncrementalVerdict", "update"),
+    "row notes + table patch + counts (Session.patch_annotations)":
+        ("app.ui.session.session", "Session", "patch_annotations"),
+    "  of which the status bar counts (SummaryBar.update)":
+        ("app.ui.window.status_summary", "SummaryBar", "update"),
+    "status bar warnings button (SummaryBar._verdict_changed)":
+        ("app.ui.window.status_summary", "SummaryBar", "_verdict_changed"),
+    "banner + Stream tab mark + effect line (RulesLayer._show_summary)":
+        ("app.ui.rules.layer", "RulesLayer", "_show_summary"),
+    "  of which the Stream tab mark (DiffPage.mark_stream_failure)":
+        ("app.ui.window.diff_page", "DiffPage", "mark_stream_failure"),
+    "rules panel + Deploy column (RulesLayer._rules_changed, verdict and rules)":
+        ("app.ui.rules.layer", "RulesLayer", "_rules_changed"),
+    "details rule buttons (RuleButtons.refresh)":
+        ("app.ui.rules.actions", "RuleButtons", "refresh"),
+}
+
+
+def breakdown(b: Bench, repeat: int) -> dict[str, list[float]]:
+    """Seconds per edit in each of PARTS (plus the posted events), from edits run with those
+    methods wrapped in timers (a run of its own: the wrappers cost a little)."""
+    import importlib
+
+    spent: dict[str, float] = {}
+    saved = []
+    for label, (module, cls_name, method) in PARTS.items():
+        cls = getattr(importlib.import_module(module), cls_name)
+        real = cls.__dict__[method]
+        saved.append((cls, method, real))
+
+        def timed(*args, _real=real, _label=label, **kwargs):
+            t = time.perf_counter()
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                spent[_label] = spent.get(_label, 0.0) + time.perf_counter() - t
+        setattr(cls, method, timed)
+    out: dict[str, list[float]] = {}
+    try:
+        s = b.win.session
+        blocking = list(dict.fromkeys(r.id for i, r in enumerate(s.diff.rows)
+                                      if r.status is Status.UNEXPECTED
+                                      and b.win.model.blocking[i]))
+        for k in range(repeat):
+            for rules in (RuleSet((Rule(blocking[k % len(blocking)], RuleType.NOT_ON_BOTH_ENDS,
+                                        reason="bench"),)), RuleSet()):
+                spent.clear()
+                r = b.w.edit(rules)
+                for label in PARTS:
+                    out.setdefault(label, []).append(spent.get(label, 0.0))
+                out.setdefault("posted events (relayout, paint)", []).append(r["events"])
+    finally:
+        for cls, method, real in saved:
+            setattr(cls, method, real)
+    return out
 
 
 def old_proxy(win, repeat: int) -> dict[str, float]:
@@ -297,6 +372,11 @@ def main() -> int:
           "paint = the forced viewport repaint)")
     print(f"    the posted events painted the table's viewport in {painted} of {len(frames)} "
           "edits (the others changed only rows off screen)")
+    print(line("rule edit on the selected row's register (details panel changes too)",
+               b.selected_edits(args.repeat), FRAME_MS))
+    print("  per part of a rule edit (medians, a run with timers around each part):")
+    for label, xs in breakdown(b, args.repeat).items():
+        print(f"    {label}: {stats(xs)[0]:.2f} ms")
     b.w.close()
     return 0
 

@@ -88,13 +88,52 @@ def test_every_fix_passes_check_with_the_written_baseline(release, streams, tmp_
     baseline = run.data["baseline"]
     assert run.rules.read_text() == baseline["rules_toml"]
     assert baseline["fixes"], "the pool has pairs cpreg rules can fix"
+    group = {s["path"]: s["group"] for s in run.data["sources"]}
+    cells = {(c["src"], c["dst"]): c for c in run.data["matrix"]}
     for fix in baseline["fixes"]:
         assert main(["check", fix["src_path"], fix["dst_path"]]) == 1, fix
         # suggest alone fixes it: nothing it refuses, nothing past the cpregs in the way
         assert main(["suggest", fix["src_path"], fix["dst_path"]]) == 0, fix
+        capsys.readouterr()
         assert main(["check", fix["src_path"], fix["dst_path"], "--rules",
-                     str(run.rules)]) == 0, fix
+                     str(run.rules), "--json"]) == 0, fix
+        check = json.loads(capsys.readouterr().out)
+        # what the fleet says the pair takes is what check --rules says after "—"
+        cell = cells[group[fix["src_path"]], group[fix["dst_path"]]]
+        assert check["headline"].endswith(" — " + cell["deployment"]["words"]), (fix, cell)
+        assert cell["deployment"]["how"] == check["deployment"]["how"]
+    hows = {d["how"] for d in baseline["deployment"]}
+    # 7.2 and 10.0 have no tolerances at all; 11.1 cannot register a diff-in-mask one
+    if release == "11.1":
+        assert "not expressible" in hows
+    else:
+        assert hows == {"needs the tolerance patch series"}
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_stream_level_unfixable_pairs_carry_checks_remedies(release, streams, tmp_path_factory,
+                                                            capsys):
+    """For one pair of each kind (machine type, RAM, vCPU count, devices), the remedies are
+    the ones check prints for that pair (less the array-length one, which rules fix)."""
+    run = fleet_run(release, streams, tmp_path_factory, capsys)
+    seen: dict[str, dict] = {}
+    for pair in run.data["baseline"]["unfixable"]:
+        if pair["reason"].startswith(STREAM_LEVEL):
+            seen.setdefault(pair["reason"].split(":")[0].split(" (")[0], pair)
+        else:
+            assert pair["remedies"] == [] and pair["remedy"] is None, pair
+    assert {"RAM", "vCPU count", "devices"} <= set(seen)
+    for kind, pair in seen.items():
+        capsys.readouterr()
+        main(["check", pair["src_path"], pair["dst_path"], "--json"])
+        check = json.loads(capsys.readouterr().out)
+        expected = [m for m in check["remedies"] if m["status"] != "array-length"]
+        assert pair["remedies"] == expected and pair["remedy"] == expected[0]["action"], kind
+    assert seen["RAM"]["remedy"].startswith("start the destination with -m ")
+    assert seen["vCPU count"]["remedy"].startswith("start the destination with -smp ")
+    if "machine type" in seen:
+        assert seen["machine type"]["remedy"].startswith("start the destination with -M virt-")
 
 
 @pytest.mark.parametrize("release", RELEASES)

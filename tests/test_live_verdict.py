@@ -141,6 +141,7 @@ def _assert_trail_facts(live, verdict):
     stream = tuple(r for r in blocking if r.register is None)
     assert live.blocking_facts() == (registers, stream)
     assert list(live.reached_reasons()) == [r for r in verdict.trail if r.reached]
+    assert live.warning_count() == len(verdict.warnings)  # the status bar's count
 
 
 def _max_to_a57():

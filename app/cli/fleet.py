@@ -1,8 +1,9 @@
 """``cpreg-explorer fleet FILE...``: which of N hosts can migrate to which, and one baseline.
 
-Exit codes: 0 when every ordered pair of hosts (each into itself too) is accepted as it is,
-1 otherwise, 2 on bad input (an unreadable file, named with the reader's error). Progress goes
-to stderr on a terminal, as for other long loads (app/cli/progress.py).
+Exit codes: 0 when every ordered pair of hosts (each into itself too) is accepted as it
+is (with ``--rules``: with those rules, as ``check`` counts it), 1 otherwise, 2 on bad input
+(an unreadable file, named with the reader's error). Progress goes to stderr on a terminal,
+as for other long loads (app/cli/progress.py).
 """
 
 from __future__ import annotations

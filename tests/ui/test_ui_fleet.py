@@ -375,3 +375,51 @@ def test_an_acceptance_with_unexamined_parts_is_never_shown_as_plain_accepted(qt
     colour = colour_of("unexamined")
     assert tuple(fw.heatmap.image.image[j, i, :3]) == (colour.red(), colour.green(),
                                                        colour.blue())
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
+
+
+def test_baseline_tab_says_how_rules_deploy_and_what_would_fix_the_rest(qtbot, window, pool,
+                                                                       expected, capsys,
+                                                                       tmp_path):
+    """Checked against check --json on the same pairs: the deployment rows hold check's
+    per-rule "how" for a fixed pair's destination, each unfixable row check's first remedy,
+    and the hover of a fixed / unfixable cell the same words."""
+    from app.ui.fleet.baseline_view import DEPLOY_COLUMNS, UNFIXABLE_COLUMNS
+
+    fw = open_fleet(qtbot, window, pool)
+    view = fw.baseline
+    rules = tmp_path / "baseline.toml"
+    rules.write_text(expected.baseline.rules_toml, encoding="utf-8")
+    i, j = find(expected, "fixable")
+    src, dst = expected.groups[i].members[0], expected.groups[j].members[0]
+    _code, check = check_json(capsys, "--rules", str(rules), src, dst)
+    rows = table_rows(view.deployment)
+    rule_col, how_col = DEPLOY_COLUMNS.index("Rule"), DEPLOY_COLUMNS.index("How")
+    shown = {(row[rule_col], row[how_col]) for row in rows}
+    assert check["deployment"]["rules"]
+    for rule in check["deployment"]["rules"]:
+        assert (f"{rule['rule']} rule for {rule['name']}", rule["how"]) in shown, rule
+    assert "needs the tolerance patch series" in view.about.text()  # QEMU 10.0
+    # the fixed cell's hover: what check --rules says after "—"
+    words = check["headline"].split(" — ", 1)[1]
+    assert f"With the baseline rules: {words}" in fw.heatmap.hover_text(i, j)
+    # every unfixable pair: check's first remedy (RAM: -m; devices: add the device)
+    fix_col = UNFIXABLE_COLUMNS.index("What would fix it")
+    got = {(row[0], row[1]): row[fix_col] for row in table_rows(view.unfixable)}
+    assert len(got) == len(expected.baseline.unfixable) > 0
+    remedies_seen = set()
+    for u in expected.baseline.unfixable:
+        _code, out = check_json(capsys, u.src_path, u.dst_path)
+        first = [m for m in out.get("remedies", []) if m["status"] != "array-length"]
+        name = (u.src_path.rsplit("/", 1)[-1], u.dst_path.rsplit("/", 1)[-1])
+        if u.reason.startswith(("RAM:", "devices (")):
+            assert got[name] == first[0]["action"], name
+            remedies_seen.add(first[0]["action"].split(" ")[-1])
+    assert any(r in ("64M", "128M") for r in remedies_seen)
+    a, b = next((u.src, u.dst) for u in expected.baseline.unfixable if u.remedies)
+    text = fw.heatmap.hover_text(a, b)
+    assert f"What would fix it: {expected.cell(a, b).remedies[0].action} (" in text

@@ -64,7 +64,7 @@ def test_unexpected_row_menu_offers_its_rule_types_and_tolerates_both_vcpus(qtbo
     for vcpu in (0, 1):
         assert _status(loaded, "ID_AA64ISAR0_EL1", vcpu) == "Tolerated"
         assert _rule_cell(loaded, "ID_AA64ISAR0_EL1", vcpu) == "tolerated by not-on-both-ends"
-    assert _headline(loaded) == "<b>Rejected</b> by QEMU 11.1 — 3 blocking registers"
+    assert _headline(loaded) == "<b>Rejected</b> by QEMU 11.1 with the rules — 3 blocking registers"
     panel = loaded.rules_layer.panel.model
     assert [panel.index(0, c).data() for c in (1, 2, 4)] == ["ID_AA64ISAR0_EL1",
                                                             "not-on-both-ends", "2"]
@@ -99,7 +99,7 @@ def test_rules_flip_the_verdict_then_undo_redo_and_disable(qtbot, loaded):
     add_rule(qtbot, loaded, "ID_AA64ISAR0_EL1", "Not on both ends")
     add_rule(qtbot, loaded, "PAR", "Only while incoming = 0x0")
     add_rule(qtbot, loaded, "ID_DFR0", "Diff in mask, field MMapTrc")
-    assert _headline(loaded) == "<b>Rejected</b> by QEMU 11.1 — 1 blocking register"
+    assert _headline(loaded) == "<b>Rejected</b> by QEMU 11.1 with the rules — 1 blocking register"
     effect = add_rule(qtbot, loaded, "ID_DFR0_EL1", "Diff in mask, field MMapTrc")
     assert "blocking 1 → 0; the verdict flips to ACCEPTED" in effect
     assert _headline(loaded) == ACCEPTED_WITH_RULES_111
@@ -119,7 +119,7 @@ def test_rules_flip_the_verdict_then_undo_redo_and_disable(qtbot, loaded):
     assert index.data(RuleRole).name == "PAR"
     table.model().setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
     assert not loaded.session.rules.get(index.data(RuleRole).register).enabled
-    assert _headline(loaded) == "<b>Rejected</b> by QEMU 11.1 — 1 blocking register"
+    assert _headline(loaded) == "<b>Rejected</b> by QEMU 11.1 with the rules — 1 blocking register"
     assert _rule_cell(loaded, "PAR") == ("blocks the migration "
                                          "(only-src-test-value = 0x0 is disabled)")
     assert loaded.rules_layer.undo.text() == "&Undo Disable only-src-test-value rule for PAR"
@@ -200,7 +200,7 @@ def test_big_pairs_build_in_the_background_and_edit_rules_at_once(qtbot, loaded,
     s.set_rules(rules)  # a rule edit is an incremental update on the GUI thread
     assert not s.evaluating and s.verdict is not built
     assert s.verdict == evaluate(s.src, s.dst, rules, s.policy)
-    assert _headline(loaded) == "<b>Rejected</b> by QEMU 11.1 — 3 blocking registers"
+    assert _headline(loaded) == "<b>Rejected</b> by QEMU 11.1 with the rules — 3 blocking registers"
 
 
 def test_rules_replaced_from_outside_clear_the_undo_history(qtbot, loaded):

@@ -5,7 +5,8 @@ Per rejected pair, ``advice.suggest`` proposes its narrowest rules and refuses t
 ones (proposal.py). QEMU registers one tolerance per register, so the proposals of the pairs
 rules can fix are merged per register (merge.py) and fitted until each of those pairs loads
 without letting a refused pair load (fit_rules); then every pair of the pool is evaluated
-again with the result (fleet.py), and ``fixes`` lists exactly the pairs that re-check proves.
+again with the result (fleet.py), and ``fixes`` lists exactly the pairs that re-check proves;
+``unfixable`` the others, each with what would fix it instead (unfixable.py).
 Pairs are named by their groups' representatives (the first member); every member pair
 behaves the same (grouping.py).
 """
@@ -15,11 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from app.model.fleet.deployment import DestinationDeployment
 from app.model.fleet.grouping import FleetGroup
 from app.model.fleet.matrix import FleetCell, PairProgress
 from app.model.fleet.merge import merge_proposals
 from app.model.fleet.pool import CancelCheck, check_cancelled
-from app.model.fleet.proposal import Proposal, blocker_kind, propose
+from app.model.fleet.proposal import Proposal, propose
+from app.model.fleet.unfixable import Unfixable
 from app.model.rules import rulefile
 from app.model.rules.rule import Rule
 from app.model.rules.ruleset import RuleSet
@@ -36,13 +39,16 @@ class Baseline:
     """``rules``: the user's rules plus the added ones (what ``-o`` writes and ``check
     --rules`` needs); ``rules_toml`` the same as a rule file; ``fixes`` the (src, dst) paths
     rejected without and accepted with it; ``unfixable`` (src, dst, why) for the pairs still
-    rejected; ``added`` only the rules the baseline adds."""
+    rejected, with what would fix them instead (unfixable.py); ``added`` only the rules the
+    baseline adds; ``deployment`` how every rule reaches each destination group's QEMU
+    (deployment.py)."""
 
     rules: RuleSet
     rules_toml: str
     fixes: tuple[tuple[str, str], ...]
-    unfixable: tuple[tuple[str, str, str], ...]
+    unfixable: tuple[Unfixable, ...]
     added: tuple[Rule, ...] = ()
+    deployment: tuple[DestinationDeployment, ...] = ()
 
 
 def proposals(groups: Sequence[FleetGroup], blockers: Mapping[Pair, tuple[Reason, ...]],
@@ -113,45 +119,18 @@ def fit_rules(groups: Sequence[FleetGroup], proposals: dict[Pair, Proposal],
         guarded.update((p, proposals[p]) for p in unsafe)
 
 
-def unfixable_reason(proposal: Proposal | None, after: FleetCell,
-                     dropped: Mapping[Pair, str]) -> str:
-    """Why a pair stays rejected with the baseline, most fundamental cause first."""
-    pair = (after.src, after.dst)
-    if proposal is not None and proposal.unfixable:
-        first = proposal.unfixable[0]
-        return f"{blocker_kind(first)}: {first.message}"
-    if proposal is not None and proposal.refused:
-        refusal = proposal.refused[0]
-        return f"refused unsafe rule for {refusal.name}: {refusal.why}"
-    if pair in dropped:
-        return dropped[pair]
-    return f"still rejected with the baseline: {after.first_failure}"
-
-
-def unfixable_reasons(before: Mapping[Pair, FleetCell], after: Mapping[Pair, FleetCell],
-                      proposals: Mapping[Pair, Proposal],
-                      dropped: Mapping[Pair, str]) -> dict[Pair, str]:
-    """Pair -> why it is rejected even with the baseline, for every such pair."""
-    out = {}
-    for pair, cell in before.items():
-        done = after[pair]
-        if not done.accepted:
-            out[pair] = (unfixable_reason(proposals.get(pair), done, dropped)
-                         if not cell.accepted
-                         else f"the baseline rules break this pair: {done.first_failure}")
-    return out
-
-
 def make_baseline(groups: Sequence[FleetGroup], before: Mapping[Pair, FleetCell],
-                  after: Mapping[Pair, FleetCell], reasons: Mapping[Pair, str],
-                  rules: RuleSet, added: Sequence[Rule]) -> Baseline:
-    """The Baseline from the verdicts without (``before``) and with (``after``) its rules
-    and the ``reasons`` (unfixable_reasons) of the pairs still rejected."""
+                  after: Mapping[Pair, FleetCell], unfixable: Mapping[Pair, Unfixable],
+                  rules: RuleSet, added: Sequence[Rule],
+                  deployment: tuple[DestinationDeployment, ...] = ()) -> Baseline:
+    """The Baseline from the verdicts without (``before``) and with (``after``) its rules,
+    the pairs still rejected (``unfixable``: unfixable.unfixable_pairs) and how its rules
+    deploy on each destination group."""
     full = rules.with_rules(added) if added else rules
 
     def paths(pair: Pair) -> tuple[str, str]:
         return groups[pair[0]].members[0], groups[pair[1]].members[0]
 
     fixes = tuple(paths(p) for p, c in before.items() if after[p].accepted and not c.accepted)
-    unfixable = tuple((*paths(p), why) for p, why in reasons.items())
-    return Baseline(full, rulefile.dumps(full), fixes, unfixable, tuple(added))
+    return Baseline(full, rulefile.dumps(full), fixes, tuple(unfixable.values()), tuple(added),
+                    deployment)

@@ -7,7 +7,10 @@ the registers the hosts disagree on (spread.py). Time: O(N) to group plus O(K^2)
 evaluations for K groups. The re-check evaluates every pair the baseline could change: all
 but the rejected ones it certainly leaves rejected (a reason no cpreg rule removes — machine
 type, RAM, sections — or a blocking register row no baseline rule tolerates; a row's
-outcome depends only on its own register's rule), whose cells keep their verdict.
+outcome depends only on its own register's rule), whose cells keep their verdict. Pairs
+still rejected get what would fix them instead (unfixable.py); the baseline's rules get how
+they reach each destination's QEMU, and every pair accepted with rules the ones it relies
+on (deployment.py), so nothing is called accepted without what it takes.
 
 Policy: the one given applies to every destination; without one each destination gets the
 default ``check`` gives it (the release that wrote that destination's stream, else the
@@ -21,18 +24,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.model.fleet.baseline import (
-    Baseline,
-    fit_rules,
-    make_baseline,
-    proposals,
-    unfixable_reasons,
-)
+from app.model.advice.deployability import Deployability
+from app.model.fleet.baseline import Baseline, fit_rules, make_baseline, proposals
+from app.model.fleet.deployment import destinations, relied_on
 from app.model.fleet.grouping import FleetGroup, grouped
 from app.model.fleet.matrix import FleetCell, PairProgress, evaluate_matrix
 from app.model.fleet.pool import CancelCheck, PoolSource
 from app.model.fleet.proposal import stream_blockers
 from app.model.fleet.spread import SpreadEntry, spread
+from app.model.fleet.unfixable import unfixable_pairs
 from app.model.rules.rule import RuleType
 from app.model.rules.ruleset import RuleSet
 from app.model.verdict.evaluate import Verdict, resolve_policy
@@ -71,6 +71,18 @@ class Fleet:
     def policy_name(self) -> str:
         return self.policy.name if self.policy is not None else "per-destination"
 
+    def deployability(self, src_group: int, dst_group: int) -> Deployability | None:
+        """What the cell's acceptance takes on its destination: None when it is rejected
+        even with the baseline or accepted as it is with no rule; else the Deployability of
+        the rules it relies on (the user's for a pair accepted with them, the baseline's for
+        a pair it fixes), whose ``with_rules_words`` are what ``check --rules`` prints."""
+        cell = self.cell(src_group, dst_group)
+        if not cell.relies_on or not (cell.accepted or cell.baseline_accepted):
+            return None
+        dest = self.baseline.deployment[dst_group]
+        as_is = None if cell.accepted or self.rules.rules else False
+        return dest.for_pair(cell.relies_on, as_is)
+
 
 def fleet_policy(groups: Sequence[FleetGroup],
                  policy: Policy | str | None) -> tuple[Policy | None, str]:
@@ -108,10 +120,13 @@ def analyse(sources: Sequence[PoolSource], *, policy: Policy | str | None = None
     tested = given.ids_of(RuleType.ONLY_SRC_TEST_VALUE)
     groups, group_of, members = grouped(sources, keep_values=tested)
     blockers: dict[tuple[int, int], tuple[Reason, ...]] = {}
+    relies: dict[tuple[int, int], frozenset[int]] = {}
 
     def keep(pair: tuple[int, int], verdict: Verdict) -> None:
         if not verdict.accepted:
             blockers[pair] = stream_blockers(verdict)
+        elif given.rules:
+            relies[pair] = relied_on(verdict, given)
 
     before = evaluate_matrix(groups, given, chosen, progress=progress, cancelled=cancelled,
                              keep=keep)
@@ -119,18 +134,29 @@ def analyse(sources: Sequence[PoolSource], *, policy: Policy | str | None = None
     added, dropped = fit_rules(groups, found, given, chosen, members,
                                progress=progress, cancelled=cancelled)
     after = before
+    full = given.with_rules(added) if added else given
     if added:
-        full = given.with_rules(added)
         settled = {p for p, f in found.items() if f.cannot_load(full)}
+
+        def keep_fixed(pair: tuple[int, int], verdict: Verdict) -> None:
+            if verdict.accepted and not before[pair].accepted:
+                relies[pair] = relied_on(verdict, full)
+
         after = {**before, **evaluate_matrix(
             groups, full, chosen, what="re-checking with the baseline", progress=progress,
-            cancelled=cancelled, only=[p for p in before if p not in settled])}
-    reasons = unfixable_reasons(before, after, found, dropped)
-    baseline = make_baseline(groups, before, after, reasons, given, added)
-    cells = tuple(
-        FleetCell(c.src, c.dst, c.verdict, c.accepted, c.blocking, c.first_failure,
-                  after[pair].accepted, reasons.get(pair))
-        for pair, c in sorted(before.items()))
+            cancelled=cancelled, only=[p for p in before if p not in settled],
+            keep=keep_fixed)}
+    unfixable = unfixable_pairs(groups, before, after, found, dropped)
+    policies = {g.group: before[g.group, g.group].verdict.policy for g in groups}
+    baseline = make_baseline(groups, before, after, unfixable, given, added,
+                             destinations(groups, policies, full))
+    cells = []
+    for pair, c in sorted(before.items()):
+        left = unfixable.get(pair)
+        cells.append(FleetCell(
+            c.src, c.dst, c.verdict, c.accepted, c.blocking, c.first_failure,
+            after[pair].accepted, None if left is None else left.reason,
+            () if left is None else left.remedies, relies.get(pair, frozenset())))
     pool_policy, why = fleet_policy(groups, chosen)
     return Fleet(pool_policy, tuple((s.path, g) for s, g in zip(sources, group_of, strict=True)),
-                 groups, cells, baseline, spread(groups), why, given)
+                 groups, tuple(cells), baseline, spread(groups), why, given)

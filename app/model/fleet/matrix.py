@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from app.model.advice.remedy import Remedy
 from app.model.fleet.grouping import FleetGroup
 from app.model.fleet.pool import CancelCheck, check_cancelled
 from app.model.rules.ruleset import RuleSet
@@ -31,7 +32,10 @@ class FleetCell:
 
     ``first_failure`` is the message of the first blocking reason (where QEMU stops);
     ``baseline_accepted`` whether the pair loads with the pool's baseline rules (None until
-    the baseline is computed), ``unfixable_reason`` why the baseline cannot fix it."""
+    the baseline is computed), ``unfixable_reason`` why the baseline cannot fix it and
+    ``remedies`` what would fix it instead (advice.remedy: -M, -m, -smp, a device);
+    ``relies_on`` the registers of the rules its acceptance relies on (with the user's rules
+    when accepted as it is, else with the baseline; empty when it needs none)."""
 
     src: int
     dst: int
@@ -41,6 +45,8 @@ class FleetCell:
     first_failure: str | None
     baseline_accepted: bool | None = None
     unfixable_reason: str | None = None
+    remedies: tuple[Remedy, ...] = ()
+    relies_on: frozenset[int] = frozenset()
 
     @property
     def diagonal(self) -> bool:

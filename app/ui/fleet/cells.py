@@ -5,7 +5,8 @@ labelled as ``fleet`` prints them (A..Z, or numbers beyond 26 groups). A cell is
 when ``check`` accepts the pair as it is, *accepted, parts unexamined* when it does so with
 parts of the stream it could not judge (as ``check`` says, the cell never passes for a
 plain accept), *fixable* when it is rejected but the baseline rules make it accepted,
-*rejected* when no cpreg rule can fix it (the model says why), and *same group* on the
+*rejected* when no cpreg rule can fix it (the model says why and what would fix it instead:
+a start option, a device), and *same group* on the
 diagonal (a group against itself, accepted and fully examined). The colours are the status
 colours of app.ui.theme, so red means "rejected" here as in the table. No pyqtgraph here: the
 heat map, legend and tests share these.
@@ -20,6 +21,7 @@ import numpy as np
 from PySide6.QtGui import QColor, QPalette
 
 from app.model.fleet import Fleet, FleetCell
+from app.model.fleet.unfixable import remedy_words
 from app.model.reports.fleet_report import group_label as report_label
 from app.ui import theme
 
@@ -40,7 +42,8 @@ LABELS = {Category.ACCEPTED: "Accepted",
 MEANINGS = {Category.ACCEPTED: "the destination accepts this source as it is",
             Category.UNEXAMINED: "accepted as far as examined: some parts of the stream "
                                  "could not be judged (hover for which)",
-            Category.FIXABLE: "rejected now; accepted with the baseline rules",
+            Category.FIXABLE: "rejected now; accepted once the baseline rules are built into "
+                              "the destination (hover for what that takes)",
             Category.REJECTED: "rejected, and no cpreg rule can fix it",
             Category.SAME: "a group against itself: identical register sets"}
 # Each category borrows the status colour that means the same thing in the merged view:
@@ -98,7 +101,9 @@ def _hosts(n: int) -> str:
 
 def hover_text(fleet: Fleet, i: int, j: int) -> str:
     """Both groups' members, the verdict and QEMU's first failure, and what the baseline
-    does for the pair (plain text; the plot passes it through app.ui.plain_text.tip)."""
+    does for the pair: what building its rules into the destination takes (the words
+    ``check --rules`` prints), or what would fix it instead (plain text; the plot passes it
+    through app.ui.plain_text.tip)."""
     src, dst = fleet.groups[i], fleet.groups[j]
     cell = fleet.cell(src.group, dst.group)
     cat = category(cell)
@@ -112,10 +117,16 @@ def hover_text(fleet: Fleet, i: int, j: int) -> str:
         lines.append(f"First failure: {cell.first_failure}")
     if cell.accepted and cell.verdict.unexamined:
         lines.append("Not examined: " + "; ".join(r.message for r in cell.verdict.unexamined))
+    deploy = fleet.deployability(src.group, dst.group)
     if cat is Category.FIXABLE:
-        lines.append("The baseline rules make this pair accepted. Click to open it with them.")
+        words = deploy.with_rules_words() if deploy is not None else ""
+        lines.append(f"With the baseline rules: {words or 'ACCEPTED'}. "
+                     "Click to open it with them.")
     elif cat is Category.REJECTED and cell.unfixable_reason:
         lines.append(f"No rule can fix it: {cell.unfixable_reason}")
+        lines += [f"What would fix it: {remedy_words(m)}" for m in cell.remedies]
+    elif deploy is not None and deploy.with_rules_words():
+        lines.append(f"With the given rules: {deploy.with_rules_words()}")
     if cat is not Category.FIXABLE:
         lines.append("Click to open this pair in the explorer.")
     return "\n".join(lines)

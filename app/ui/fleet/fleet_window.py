@@ -35,8 +35,12 @@ from app.ui.plain_text import plain_label
 def summary_text(fleet: Fleet) -> str:
     hosts, k = len(fleet.sources), len(fleet.groups)
     accepted = sum(c.accepted for c in fleet.cells)
+    fixed = sum(bool(c.baseline_accepted) and not c.accepted for c in fleet.cells)
+    how = "as they are" if not fleet.rules.rules else "with the given rules built in"
+    more = (f"; {fixed} more once the baseline rules are built into the destination "
+            "(Baseline rules tab: what that takes)" if fixed else "")
     return (f"{hosts} host{'s' if hosts != 1 else ''} in {k} group{'s' if k != 1 else ''}: "
-            f"{accepted} of {len(fleet.cells)} group pairs accepted as they are. "
+            f"{accepted} of {len(fleet.cells)} group pairs accepted {how}{more}. "
             f"Policy: {fleet.policy_reason or fleet.policy_name}.")
 
 

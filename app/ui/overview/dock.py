@@ -75,7 +75,7 @@ class OverviewDock(QDockWidget):
         if self.panel is None:
             return
         proxy, model = self.win.proxy, self.win.model
-        shown = [proxy.mapToSource(proxy.index(r, 0)).row() for r in range(proxy.rowCount())]
+        shown = proxy.source_rows()  # the proxy's own list: no index mapping per row
         rows = [model.record(i) for i in shown]
         tolerated = [model.status_key(i) == "tolerated" for i in shown]
         statuses = [(model.record(i).vcpu, model.status_key(i))

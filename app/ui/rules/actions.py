@@ -135,31 +135,48 @@ class RuleButtons(QWidget):
         self._layout = FlowLayout(self)  # wraps: the details dock stays narrowable
         self._layout.setContentsMargins(0, 2, 0, 2)
         self.buttons: list[QPushButton] = []
+        # ((row, CPU state?, accelerator, the offers), the row's rule) shown now
+        self._shown: tuple | None = None
+        self._offers = 0  # layout items up to the last offer (the label first)
 
     def refresh(self) -> None:
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        # Rebuilding relayouts the whole details page (its field table and bit strip): the
+        # offers are rebuilt only for another row (or field, or accelerator), the Edit/Remove
+        # buttons only when that row's rule changed, nothing on a rule edit elsewhere.
+        s, row = self.rule_actions.session, self.rule_actions.session.selected
+        rules_apply = row is not None and not s.selected_is_state
+        head = (row, s.selected_is_state, s.accel,
+                self.rule_actions.drafts(row) if rules_apply else ())
+        existing = s.rules.get(row.id) if rules_apply and row is not None else None
+        shown, self._shown = self._shown, (head, existing)
+        if shown is not None and shown[0] == head:
+            if shown[1] != existing and row is not None:
+                self._show_rule(row, existing)
+            return
+        self._clear(0)
         self.buttons = []
-        row = self.rule_actions.session.selected
         if row is None:
             self.hide()
             return
-        if self.rule_actions.session.selected_is_state:
+        if s.selected_is_state:
             # CPU state never reaches the verdict: a rule could not change anything.
             self._layout.addWidget(QLabel("CPU state: not part of the verdict — no rules apply."))
             self.show()
             return
-        existing = self.rule_actions.session.rules.get(row.id)
-        drafts = self.rule_actions.drafts(row)
+        drafts = head[3]
         self._layout.addWidget(QLabel("Add rule:" if drafts else "Rule:"))
-        accel = self.rule_actions.session.accel
+        accel = s.accel
         for rule in drafts:
             self._button(short_label(rule, accel),
                          lambda _c=False, r=rule: self.rule_actions.open_dialog(row, r),
                          label(rule, accel).replace("&", "") + "\n" + rule.reason)
+        self._offers = self._layout.count()
+        self._show_rule(row, existing)
+
+    def _show_rule(self, row: DiffRow, existing: Rule | None) -> None:
+        """The buttons after the offers: edit and remove ``existing``, the row's rule."""
+        self._clear(self._offers)
+        self.buttons = self.buttons[:self._offers - 1]  # the offers (after the label)
         if existing is not None:
             self._button(f"Edit rule ({rule_text(existing)})…",
                          lambda _c=False: self.rule_actions.edit_rule(existing), existing.reason)
@@ -167,6 +184,15 @@ class RuleButtons(QWidget):
                          lambda _c=False: self.rule_actions.remove_rule(existing.register))
         self._layout.addStretch(1)
         self.setVisible(bool(self.buttons))
+
+    def _clear(self, start: int) -> None:
+        """Take the items from ``start`` on out of the layout, their widgets deleted."""
+        while self._layout.count() > start:
+            item = self._layout.takeAt(start)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()  # deleted later: until then it would still be painted
+                widget.deleteLater()
 
     def _button(self, text: str, slot, tip: str = "") -> None:
         button = QPushButton(text)

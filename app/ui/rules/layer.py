@@ -67,6 +67,7 @@ class RulesLayer:
         self._sized = w.settings.window_layout()[1] is not None
         self._jump_to_blocking = False
         self._unexamined: tuple = ()  # the stream parts the last full verdict could not judge
+        self._deployed: tuple | None = None  # (rules, policy, machine) the Deploy column is for
         s.diffChanged.connect(self._diff_changed)
         self._wire_panel()
         self._build_actions()
@@ -242,6 +243,10 @@ class RulesLayer:
             chosen = next((p for p in POLICIES if p.name == s.policy), None)
             policy = chosen or default_policy(s.dst)[0]
         machine = s.dst.provenance.machine if s.dst is not None else None
+        key = (tuple(s.rules), policy, machine)
+        if key == self._deployed:  # called twice per edit (verdict, then rules): once is enough
+            return
+        self._deployed = key
         self.panel.model.set_deployments(
             {} if policy is None else {r.register: deploy_rule(r, policy, machine)
                                        for r in s.rules})

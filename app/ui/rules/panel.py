@@ -174,6 +174,10 @@ class RulesPanel(QWidget):
         return index.data(RuleRole) if index.isValid() else None
 
     def set_rules(self, ruleset: RuleSet, counts: Mapping[int, int] | None) -> None:
+        m = self.model
+        if (tuple(ruleset) == m.rules and (counts is not None) == m.evaluated
+                and dict(counts or {}) == m.counts):
+            return  # the rules layer calls this for the verdict and for the rules: once will do
         keep = self.current_rule()
         self.model.set_rules(ruleset, counts)
         if keep is not None and keep.register in ruleset:

@@ -189,7 +189,10 @@ class VerdictBanner(QFrame):
                          f"tool did not examine: {unexamined[0].message}")
             self.detail.setText(html.escape(text, quote=False))
         else:
-            self.headline.setText(f"<b>Rejected</b> by {v.policy.title} — "
+            # With rules in play the count is what remains despite them: say so, so nobody
+            # reads it as the stock release's verdict.
+            despite = " with the rules" if deploy is not None and deploy.needed else ""
+            self.headline.setText(f"<b>Rejected</b> by {v.policy.title}{despite} — "
                                   f"{_plural(len(summary.blocking_registers), 'blocking register')}"
                                   + (f" + {_plural(len(summary.stream_failures), 'stream problem')}"
                                      if summary.stream_failures else ""))
@@ -224,14 +227,17 @@ class VerdictBanner(QFrame):
 
     def retint(self, *_scheme) -> None:
         """Redraw the tint for the current colour scheme (the scheme just changed)."""
-        self._tint(self._key)
+        self._tint(self._key, force=True)
 
-    def _tint(self, key: str) -> None:
+    def _tint(self, key: str, *, force: bool = False) -> None:
+        # Re-read each time: the tint follows the colour scheme.
+        css = (f"#verdictBanner {{ background: {theme.css_background(key)};"
+               f" border-bottom: 2px solid {theme.accent(key).name()}; }}")
+        if not force and key == self._key and css == self.styleSheet():
+            return  # a style sheet re-polishes every child: not on each rule edit
         self._key = key
         self.icon.setPixmap(theme.status_icon(key, 28).pixmap(28, 28))
-        # Re-read each time: the tint follows the colour scheme.
-        self.setStyleSheet(f"#verdictBanner {{ background: {theme.css_background(key)};"
-                           f" border-bottom: 2px solid {theme.accent(key).name()}; }}")
+        self.setStyleSheet(css)
 
 
 def _bold_verdicts(text: str) -> str:

@@ -58,6 +58,8 @@ class DiffPage(QWidget):
         self._summary = summary
         self._patching = False  # a rule edit's few rows are being re-noted (patch_notes)
         self._state_shown: Diff | None = None  # the diff the CPU state tab was filled for
+        # (the reasons last given to mark_stream_failure, the one it marked), for this pair
+        self._marked: tuple[tuple[Reason, ...], Reason | None] | None = None
         self.model = DiffTableModel(self)
         self.proxy = DiffFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -117,14 +119,22 @@ class DiffPage(QWidget):
 
     def _fill_stream(self) -> None:
         s, page = self._session, self.stream_page
+        self._marked = None  # show_pair clears the mark
         title, about = page.show_pair(s.src, s.dst, s.stream_diff)
         self.tabs.setTabText(STREAM_TAB, title)
         self.tabs.setTabToolTip(STREAM_TAB, tip(about))  # notes name the stream's devices
 
     def mark_stream_failure(self, reasons: Iterable[Reason]) -> Reason | None:
         """Mark the part the first of ``reasons`` (blocking, stream-level, QEMU's order)
-        names; that reason, or None when no RAM block or section fails."""
-        return self.stream_page.mark_failure(reasons)
+        names; that reason, or None when no RAM block or section fails. The same reasons
+        as last time (most rule edits) change nothing: the page is not re-marked (that
+        refilters its table)."""
+        reasons = tuple(reasons)
+        if self._marked is not None and self._marked[0] == reasons:
+            return self._marked[1]
+        marked = self.stream_page.mark_failure(reasons)
+        self._marked = reasons, marked
+        return marked
 
     def show_stream_failure(self) -> None:
         """The Stream tab, its failing row current (the banner's first-failure link)."""

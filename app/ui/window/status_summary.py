@@ -68,6 +68,7 @@ class SummaryBar:
         self.warnings_button = WarningsButton()
         bar.addPermanentWidget(self.warnings_button)
         self.warnings_action: QAction | None = None
+        self._pair_key: tuple | None = None  # what the sides and warning strip describe
 
     def follow(self, session, menu: QMenu | None = None) -> None:
         """Keep the warnings button on ``session``'s verdict; ``menu`` (View) gets the
@@ -80,10 +81,15 @@ class SummaryBar:
         self._verdict_changed(session)
 
     def _verdict_changed(self, session) -> None:
-        v = session.verdict
-        # Cheap even at 256 vCPUs (~1 ms: the trail holds reasons, not rows).
-        self.warnings_button.set_warnings(v.warnings if v is not None else (),
-                                   v.policy.title if v is not None else "")
+        v, live = session.verdict, session.live
+        if v is None:
+            self.warnings_button.set_warnings(0, "")
+        else:
+            # A rule edit's verdict has no trail yet: the live verdict counts the warnings
+            # without building it; the list reads them only when shown.
+            count = (live.warning_count() if live is not None and live.verdict is v
+                     else len(v.warnings))
+            self.warnings_button.set_warnings(count, v.policy.title, lambda: v.warnings)
         if self.warnings_action is not None:
             self.warnings_action.setEnabled(v is not None)
 
@@ -93,18 +99,7 @@ class SummaryBar:
         """``counts``/``shown`` describe the active tab's rows (``what``: how to call them);
         the warning strip is always about the cpreg ``diff`` (registers named for the pair's
         ``cpu_model``)."""
-        names = (pair_names(src.provenance.path, dst.provenance.path) if src and dst
-                 else (None, None))
-        for label, regs, side, name in ((self.src, src, "Source", names[0]),
-                                        (self.dst, dst, "Destination", names[1])):
-            label.setText(f"{side}: {describe(regs, name)}" if regs else "")
-            label.setToolTip(tip(tooltip(regs)) if regs else "")
-            label.setVisible(regs is not None)
-        self.warning.setText(self._warnings(diff, accel, cpu_model))
-        self.warning.setStyleSheet(  # re-read each time: the tint follows the colour scheme
-            f"background: {theme.css_background('unexpected')}; font-weight: bold")
-        self.warning.setToolTip(tip(self._variance_tooltip(diff, accel, cpu_model)))
-        self.warning.setVisible(bool(self.warning.text()))
+        self._describe_pair(src, dst, diff, accel, cpu_model)
         for key, (icon, label) in self.count_labels.items():
             n = counts.get(key, 0)
             label.setText(str(n))
@@ -113,6 +108,30 @@ class SummaryBar:
             icon.setVisible(visible)
         total = sum(counts.values())
         self.shown.setText(f"{shown} of {total} {what} shown" if diff is not None else "")
+
+    def _describe_pair(self, src: RegisterSet | None, dst: RegisterSet | None,
+                       diff: Diff | None, accel: str, cpu_model: tuple[str, ...]) -> None:
+        """The sides and the warning strip: redone only for another pair or colour scheme
+        (a rule edit changes the counts only; a style sheet re-polishes the label)."""
+        css = f"background: {theme.css_background('unexpected')}; font-weight: bold"
+        key = (src, dst, diff, accel, cpu_model, css)
+        last = self._pair_key
+        # Identity for the sides and the diff: equality would compare every value.
+        if last is not None and all(a is b for a, b in zip(key[:3], last[:3], strict=True)) \
+                and key[3:] == last[3:]:
+            return
+        self._pair_key = key
+        names = (pair_names(src.provenance.path, dst.provenance.path) if src and dst
+                 else (None, None))
+        for label, regs, side, name in ((self.src, src, "Source", names[0]),
+                                        (self.dst, dst, "Destination", names[1])):
+            label.setText(f"{side}: {describe(regs, name)}" if regs else "")
+            label.setToolTip(tip(tooltip(regs)) if regs else "")
+            label.setVisible(regs is not None)
+        self.warning.setText(self._warnings(diff, accel, cpu_model))
+        self.warning.setStyleSheet(css)  # in the key: the tint follows the colour scheme
+        self.warning.setToolTip(tip(self._variance_tooltip(diff, accel, cpu_model)))
+        self.warning.setVisible(bool(self.warning.text()))
 
     @staticmethod
     def _warnings(diff: Diff | None, accel: str, cpu_model: tuple[str, ...] = ()) -> str:

@@ -10,7 +10,7 @@ vCPUs is one line naming the vCPUs (256 vCPUs lacking one register are one line,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
@@ -129,7 +129,11 @@ class WarningsDialog(QDialog):
 
 
 class WarningsButton(QPushButton):
-    """"N warnings" in the status bar; hidden while the verdict has none (or there is none)."""
+    """"N warnings" in the status bar; hidden while the verdict has none (or there is none).
+
+    It is told the count and how to read the warnings (``set_warnings``): the list itself
+    means assembling the verdict's whole trail (~20,000 reasons at 256 vCPUs), so it is read
+    only while the list is open, not on every rule edit."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -141,22 +145,31 @@ class WarningsButton(QPushButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Show the verdict's warnings as a list you can read and copy")
         self.dialog: WarningsDialog | None = None
-        self.warnings: tuple[Reason, ...] = ()
+        self.count = 0
+        self._read: Callable[[], Sequence[Reason]] = tuple
         self.release = ""
         self.clicked.connect(self.show_list)
         self.hide()
 
-    def set_warnings(self, warnings: tuple[Reason, ...], release: str) -> None:
-        self.warnings, self.release = warnings, release
-        self.setText(f"⚠ {plural(len(warnings), 'warning')}")
-        self.setVisible(bool(warnings))
+    @property
+    def warnings(self) -> Sequence[Reason]:
+        """The warnings the button counts (read now)."""
+        return self._read()
+
+    def set_warnings(self, count: int, release: str,
+                     read: Callable[[], Sequence[Reason]] = tuple) -> None:
+        """``count`` warnings of ``release``'s verdict; ``read()`` returns them, in QEMU's
+        order, when the list is shown."""
+        self.count, self.release, self._read = count, release, read
+        self.setText(f"⚠ {plural(count, 'warning')}")
+        self.setVisible(bool(count))
         if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.show_warnings(warnings, release)
+            self.dialog.show_warnings(read(), release)
 
     def show_list(self) -> WarningsDialog:
         if self.dialog is None:
             self.dialog = WarningsDialog(self.window())
-        self.dialog.show_warnings(self.warnings, self.release)
+        self.dialog.show_warnings(self._read(), self.release)
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()

@@ -83,6 +83,11 @@ class IncrementalVerdict:
         defaults to the last ones given, ``hidden`` to their hidden registers."""
         return self._summary.outcome(index, self.rules if rules is None else rules, hidden)
 
+    def warning_count(self) -> int:
+        """``len(verdict.warnings)`` of the last update's verdict, without building its trail
+        (~20,000 reasons at 256 vCPUs): what a status bar shows on every edit."""
+        return self.live.warning_count()
+
     def row_reason(self, index: int) -> Reason | None:
         """The Reason row ``index`` adds to the merge or the write-back (its note's words)."""
         return self.live.row_reason(index)

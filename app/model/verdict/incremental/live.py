@@ -245,20 +245,26 @@ class LiveVerdict:
         """(distinct registers of the verdict's blocking reasons in trail order, its blocking
         reasons about no register): what a scan of ``verdict.trail`` finds, read from the
         steps instead (trail.blocking_facts)."""
-        return blocking_facts(self._live_steps(), len(self._blocking))
+        return blocking_facts(self._now, len(self._blocking))
 
     def reached_reasons(self):
         """``r for r in verdict.trail if r.reached``, read from the steps up to the first
         failure only (for qemu_log)."""
-        return reached_reasons(self._live_steps())
+        return reached_reasons(self._now)
+
+    def warning_count(self) -> int:
+        """``len(verdict.warnings)`` (the trail's non-blocking reasons) without assembling
+        the trail: each step keeps its count."""
+        return sum(step.warnings for step in self._now)
 
     def _live_steps(self):
         steps = (self._length_step(s) if isinstance(s, int) else s for s in self._steps)
         return (s for s in steps if s is not None)
 
     def _assemble(self, rules: tuple[Rule, ...]) -> Verdict:
-        """The verdict now; its trail and rows are built on first read (snapshot.py)."""
-        steps = list(self._live_steps())
+        """The verdict now; its trail and rows are built on first read (snapshot.py). The
+        step list is kept (``_now``): the steps change only in ``update``."""
+        steps = self._now = list(self._live_steps())
         accepted = all(s.first_blocking() is None for s in steps)
         return Verdict(accepted=accepted, policy=self.policy, policy_reason=self.policy_reason,
                        rules=rules, builtin=self.builtin, notes=self.notes,

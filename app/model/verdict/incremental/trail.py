@@ -22,13 +22,14 @@ from app.model.verdict.reason import Reason
 class FixedStep:
     """A step whose reasons never change while rules are edited (a stream-level check)."""
 
-    __slots__ = ("_first", "collects_all", "reached", "unreached")
+    __slots__ = ("_first", "collects_all", "reached", "unreached", "warnings")
 
     def __init__(self, step: Step):
         self.reached: Sequence[Reason] = step.reasons
         self.unreached: Sequence[Reason] = tuple(r.with_reached(False) for r in step.reasons)
         self.collects_all = step.collects_all
         self._first = next((i for i, r in enumerate(step.reasons) if r.blocking), None)
+        self.warnings = sum(1 for r in step.reasons if not r.blocking)
 
     def first_blocking(self) -> int | None:
         return self._first
@@ -40,10 +41,11 @@ class OrderedReasons:
     ``put`` costs a binary search and a list insert, so re-judging one register on every vCPU
     touches only that register's reasons. ``counts`` (shared by the steps of one verdict)
     keeps how many blocking reasons each register has, so the set of blocking registers is
-    known without reading the trail.
+    known without reading the trail; ``warnings`` counts its non-blocking reasons.
     """
 
-    __slots__ = ("_blocking", "_counts", "_pos", "collects_all", "reached", "unreached")
+    __slots__ = ("_blocking", "_counts", "_pos", "collects_all", "reached", "unreached",
+                 "warnings")
 
     def __init__(self, collects_all: bool, counts: dict | None = None):
         self._counts: dict = {} if counts is None else counts
@@ -52,6 +54,7 @@ class OrderedReasons:
         self.collects_all = collects_all
         self._pos: list[int] = []  # row position of each reason, ascending
         self._blocking: list[int] = []  # row positions whose reason blocks, ascending
+        self.warnings = 0  # how many of the reasons do not block
 
     def put(self, pos: int, reason: Reason | None) -> None:
         """Make ``reason`` the one for row ``pos`` (None: that row has none)."""
@@ -61,6 +64,8 @@ class OrderedReasons:
             if self.reached[i].blocking:
                 del self._blocking[bisect_left(self._blocking, pos)]
                 self._count(self.reached[i].register, -1)
+            else:
+                self.warnings -= 1
             if reason is None:
                 del self._pos[i], self.reached[i], self.unreached[i]
                 return
@@ -75,6 +80,8 @@ class OrderedReasons:
             j = bisect_left(self._blocking, pos)
             self._blocking.insert(j, pos)
             self._count(reason.register, 1)
+        else:
+            self.warnings += 1
 
     def reverted(self, old: dict) -> OrderedReasons:
         """A copy with ``put(pos, reason)`` done for each of ``old`` (snapshot.py: the
@@ -82,6 +89,7 @@ class OrderedReasons:
         copy = OrderedReasons(self.collects_all)
         copy._pos, copy._blocking = list(self._pos), list(self._blocking)
         copy.reached, copy.unreached = list(self.reached), list(self.unreached)
+        copy.warnings = self.warnings
         for pos, reason in old.items():
             copy.put(pos, reason)
         return copy
