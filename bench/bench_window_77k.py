@@ -194,6 +194,9 @@ class Bench:
         blocking = list(dict.fromkeys(
             r.id for i, r in enumerate(s.diff.rows)
             if r.status is Status.UNEXPECTED and self.win.model.blocking[i]))
+        if not blocking:
+            raise SystemExit("bench: the pair has no blocking unexpected register to tolerate; "
+                             "give the bigger CPU model as --src (e.g. -cpu max into cortex-a57)")
         paints = PaintCounter(self.win.view.viewport())
         frames, strict, painted = [], [], 0
         parts: dict[str, list[float]] = {"model": [], "events": [], "paint": []}
