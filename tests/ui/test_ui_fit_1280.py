@@ -297,3 +297,15 @@ def test_256_vcpu_map_rows_keep_their_height_and_scroll(qtbot, overview):
     lo, hi = bits.getViewBox().viewRange()[1]
     assert lo == pytest.approx(1000)
     assert bits.hover_text(1000, 0)  # the rows scrolled to are real rows
+
+
+@pytest.mark.parametrize(("screen", "expected"), [
+    (QSize(1920, 1050), QSize(1440, 900)),   # a desktop: the usual first size
+    (QSize(1366, 740), QSize(1366, 740)),    # a laptop minus its panel: all of it, no more
+    (QSize(1280, 690), QSize(1280, 690)),
+    (QSize(), QSize(1440, 900)),             # a platform that reports no screen area
+])
+def test_the_first_window_never_opens_larger_than_the_screen(screen, expected):
+    from app.ui.window.main_window import default_size
+
+    assert default_size(screen) == expected

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from contextlib import ExitStack
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.pair_docks = PairDocks(self, {self.details_dock: True,
                                            self.rules_layer.dock: True,
                                            self.overview_dock: False})
-        self.resize(1440, 900)
+        self.resize(default_size(self.screen().availableGeometry().size()))
         self.resizeDocks([self.details_dock], [360], Qt.Orientation.Vertical)
         restored = self._restore_layout()
         self.pair_docks.show_pair(False)  # the start page comes first
@@ -255,3 +255,12 @@ class MainWindow(QMainWindow):
                         "it is left to end with the process", CLOSE_WAIT_MS / 1000)
         self._resources.close()
         super().closeEvent(event)
+
+
+DEFAULT_SIZE = QSize(1440, 900)
+
+
+def default_size(available: QSize) -> QSize:
+    """The first window's size: 1440×900, or the screen's free area on a smaller screen (a
+    1366×768 laptop gets the whole of it, minus panels) so nothing opens off screen."""
+    return DEFAULT_SIZE.boundedTo(available) if available.isValid() else DEFAULT_SIZE
