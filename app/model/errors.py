@@ -49,6 +49,19 @@ class FormatError(Exception):
             self.path = path
         return self
 
+    def details(self) -> list[str]:
+        """Where reading stopped and why, one "Label: value" line each — what an error box
+        lists under its headline (the path is the headline's)."""
+        lines = []
+        if self.offset is not None:
+            lines.append(f"Offset: {self.offset} (0x{self.offset:x})")
+        if self.line is not None:
+            lines.append(f"Line: {self.line}")
+        lines.append(f"Reason: {self.message}")
+        if self.expected:
+            lines.append(f"Expected: {self.expected}")
+        return lines
+
     def __str__(self) -> str:
         where = []
         if self.path:

@@ -32,17 +32,8 @@ log = logging.getLogger(__name__)
 def error_box(parent: QWidget, exc: BaseException) -> QMessageBox:
     """Name the file that stopped the run, where and why (non-blocking: ``open()``)."""
     path = getattr(exc, "path", None)
-    lines = []
-    if isinstance(exc, FormatError):
-        if exc.offset is not None:
-            lines.append(f"Offset: {exc.offset} (0x{exc.offset:x})")
-        if exc.line is not None:
-            lines.append(f"Line: {exc.line}")
-        lines.append(f"Reason: {exc.message}")
-        if exc.expected:
-            lines.append(f"Expected: {exc.expected}")
-    else:
-        lines.append(f"Reason: {type(exc).__name__}: {exc}")
+    lines = (exc.details() if isinstance(exc, FormatError)
+             else [f"Reason: {type(exc).__name__}: {exc}"])
     lines.append("No fleet was opened; an open Fleet window is unchanged.")
     box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open fleet",
                       f"Could not read {os.path.basename(path)}" if path

@@ -53,17 +53,8 @@ def show_load_error(parent: QWidget, exc: BaseException) -> QMessageBox:
     box.setObjectName(LOAD_ERROR_NAME)
     path = getattr(exc, "path", None)
     name = os.path.basename(path) if path else "the file"
-    lines = []
-    if isinstance(exc, FormatError):
-        if exc.offset is not None:
-            lines.append(f"Offset: {exc.offset} (0x{exc.offset:x})")
-        if exc.line is not None:
-            lines.append(f"Line: {exc.line}")
-        lines.append(f"Reason: {exc.message}")
-        if exc.expected:
-            lines.append(f"Expected: {exc.expected}")
-    else:
-        lines.append(f"Reason: {type(exc).__name__}: {exc}")
+    lines = (exc.details() if isinstance(exc, FormatError)
+             else [f"Reason: {type(exc).__name__}: {exc}"])
     lines.append("The previously loaded sources are unchanged.")
     box.setText(f"Could not load {name}")
     box.setInformativeText("\n".join(lines))
