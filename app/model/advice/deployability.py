@@ -32,6 +32,7 @@ from app.model.rules.ruleset import RuleSet
 from app.model.sources.register_set import RegisterSet
 from app.model.verdict.evaluate import Verdict, evaluate
 from app.model.verdict.policy import Policy
+from app.model.wording import plural
 
 T = RuleType
 INDEX_TOLERANCES = frozenset({T.NOT_ON_BOTH_ENDS, T.ONLY_SRC_TEST_VALUE})
@@ -110,10 +111,6 @@ def deploy_rule(rule: Rule, policy: Policy, machine: str | None) -> RuleDeployme
     return RuleDeployment(rule, Deploy.NOT_EXPRESSIBLE, (
         f"{title} accepts only ToleranceNotOnBothEnds and ToleranceOnlySrcTestValue at "
         f"registration, not {t.qemu_tolerance}"), SEED_V10)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -203,7 +200,7 @@ class Deployability:
         if not self.needed:
             return "no rule needed"
         parts = ", ".join(f"{how} ({n})" for how, n in self.counts().items())
-        return f"{_plural(len(self.needed), 'rule')} needed: {parts}"
+        return f"{plural(len(self.needed), 'rule')} needed: {parts}"
 
 
 def needed_rules(rules: RuleSet, per_rule: Mapping[int, int]) -> tuple[Rule, ...]:

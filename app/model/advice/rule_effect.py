@@ -18,6 +18,7 @@ from app.model.sources.register_set import RegisterSet
 from app.model.verdict.evaluate import Verdict, evaluate
 from app.model.verdict.policy import Policy
 from app.model.verdict.summary import Summary, summarize
+from app.model.wording import plural
 
 
 def with_rule(rules: RuleSet, rule: Rule, replacing: int | None = None) -> RuleSet:
@@ -26,10 +27,6 @@ def with_rule(rules: RuleSet, rule: Rule, replacing: int | None = None) -> RuleS
     change onto a register that already has a rule is a RuleError (one rule per register)."""
     old = replacing if replacing is not None and replacing in rules else rule.register
     return rules.replaced(old, rule) if old in rules else rules.with_rule(rule)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -58,8 +55,8 @@ class RuleEffect:
             return "tolerates nothing: the rule is disabled"
         if not self.rows:
             return "tolerates no row of this pair (no difference it covers)"
-        return (f"tolerates {self.rule.name} on {_plural(len(self.vcpus), 'vCPU')} "
-                f"({_plural(len(self.rows), 'row')})")
+        return (f"tolerates {self.rule.name} on {plural(len(self.vcpus), 'vCPU')} "
+                f"({plural(len(self.rows), 'row')})")
 
     def verdict_text(self) -> str:
         b, a = self.before, self.after

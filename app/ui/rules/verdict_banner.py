@@ -37,6 +37,7 @@ from app.model.advice.deployability import Deployability
 from app.model.verdict.policy import POLICIES
 from app.model.verdict.reason import Reason
 from app.model.verdict.summary import Summary
+from app.model.wording import plural
 from app.ui import theme
 from app.ui.plain_text import plain_label, tip
 
@@ -50,10 +51,6 @@ DETAIL_LINES = 2
 TINT = {"accepted": "tolerated", "accepted-once-deployed": "value-mismatch",
         "not-deployable": "value-mismatch", "pending": "value-mismatch",
         "rejected": "unexpected"}
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class VerdictBanner(QFrame):
@@ -180,12 +177,12 @@ class VerdictBanner(QFrame):
                                       + (" as it is" if deploy is not None else ""))
             else:
                 self.headline.setText(_bold_verdicts(deploy.headline()))
-            text = (f"{_plural(tolerated, 'row')} tolerated by the rules; "
-                    f"{_plural(len(v.warnings), 'warning')}")
+            text = (f"{plural(tolerated, 'row')} tolerated by the rules; "
+                    f"{plural(len(v.warnings), 'warning')}")
             if deploy is not None and deploy.needed and state != "accepted":
                 text = f"{deploy.summary_line()}; " + text
             if unexamined:
-                text += (f" — only if QEMU also accepts {_plural(len(unexamined), 'part')} the "
+                text += (f" — only if QEMU also accepts {plural(len(unexamined), 'part')} the "
                          f"tool did not examine: {unexamined[0].message}")
             self.detail.setText(html.escape(text, quote=False))
         else:
@@ -193,8 +190,8 @@ class VerdictBanner(QFrame):
             # reads it as the stock release's verdict.
             despite = " with the rules" if deploy is not None and deploy.needed else ""
             self.headline.setText(f"<b>Rejected</b> by {v.policy.title}{despite} — "
-                                  f"{_plural(len(summary.blocking_registers), 'blocking register')}"
-                                  + (f" + {_plural(len(summary.stream_failures), 'stream problem')}"
+                                  f"{plural(len(summary.blocking_registers), 'blocking register')}"
+                                  + (f" + {plural(len(summary.stream_failures), 'stream problem')}"
                                      if summary.stream_failures else ""))
             self.detail.setText(self._first_failure(summary, stream_link))
         self.headline.setToolTip(tip(_plain(self.headline.text())))

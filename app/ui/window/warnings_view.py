@@ -25,13 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.verdict.reason import Reason
+from app.model.wording import plural
 
 DIALOG_NAME = "warningsDialog"
 BUTTON_NAME = "warningsButton"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def vcpu_ranges(vcpus: Sequence[int]) -> str:
