@@ -60,10 +60,12 @@ def cmd_suggest(args) -> int:
         out.write(f"  no cpreg rule can fix: {reason.message}\n")
         fix = fixes.get(id(reason))
         if fix is not None:
-            out.write(f"    → {fix.action or 'no known fix'} ({fix.why})\n")
+            out.write(f"    → {fix}\n")
     if proposal.rules.rules:
         merged_rules = given.with_rules(proposal.rules.rules)
-        after = assess(src, dst, proposal.after, merged_rules)
+        # ``before`` has only the given rules: with none enabled it is the verdict as it is.
+        as_is = None if given.enabled() else proposal.before.accepted
+        after = assess(src, dst, proposal.after, merged_rules, as_is)
         out.write(f"{after.headline()}\n")
         for d in after.rules:
             if d.rule.register in proposal.rules:

@@ -10,6 +10,7 @@ computed here from app.model.fleet or the CLI, never from the window.
 
 from __future__ import annotations
 
+import os
 import json
 import shutil
 import time
@@ -423,3 +424,28 @@ def test_baseline_tab_says_how_rules_deploy_and_what_would_fix_the_rest(qtbot, w
     a, b = next((u.src, u.dst) for u in expected.baseline.unfixable if u.remedies)
     text = fw.heatmap.hover_text(a, b)
     assert f"What would fix it: {expected.cell(a, b).remedies[0].action} (" in text
+
+
+def test_save_baseline_asks_before_replacing_the_toml_the_dialog_did_not_check(
+        qtbot, window, pool, tmp_path, monkeypatch):
+    fw = open_fleet(qtbot, window, pool)
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    window.settings.set_last_rules_dir(str(rules_dir / "earlier.toml"))
+    existing = tmp_path / "pool-baseline.toml"
+    existing.write_text("# the user's own file\n", encoding="utf-8")
+    starts: list[str] = []
+
+    def dialog(_parent, _title, start, _filter):
+        starts.append(start)
+        return str(tmp_path / "pool-baseline"), ""  # typed without .toml
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(dialog))
+    asked: list[str] = []
+    monkeypatch.setattr("app.ui.fleet.save.ask_replace",
+                        lambda _p, path: asked.append(path) or False)
+    assert fw.save_baseline() is None  # refused: nothing written
+    assert asked == [str(existing)]
+    assert existing.read_text(encoding="utf-8") == "# the user's own file\n"
+    # The dialog starts where rule dialogs do (here: the folder rules were last saved to).
+    assert os.path.dirname(starts[0]) == str(rules_dir)

@@ -273,3 +273,18 @@ def test_sorted_by_rule_a_rule_edit_resorts_the_changed_rows(loaded, expected):
     assert visible_records(loaded) == sorted(expected.rows, key=key)
     assert any(s.annotations[(r.vcpu, r.id)].rule.startswith("tolerated by")
                for r in expected.rows if r.id == reg)
+
+
+def test_a_full_repaint_after_an_edit_of_the_first_and_last_rows_reaches_the_view(loaded):
+    """The proxy skips the model's per-run dataChanged that a note patch already signalled;
+    a later whole-table refresh (colour scheme, new annotations) spans the same first and
+    last rows and must still get through."""
+    model, proxy = loaded.model, loaded.proxy
+    _show_everything(loaded)
+    last = model.rowCount() - 1
+    seen: list[tuple[int, int]] = []
+    proxy.dataChanged.connect(lambda a, b, *_: seen.append((a.row(), b.row())))
+    model.patch_notes({0: model.note(0), last: model.note(last)})
+    seen.clear()
+    model.refresh()
+    assert seen and min(a for a, _ in seen) == 0 and max(b for _, b in seen) == last

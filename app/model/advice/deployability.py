@@ -22,7 +22,7 @@ in ../shared/seeds):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -76,11 +76,11 @@ class RuleDeployment:
 def deploy_rule(rule: Rule, policy: Policy, machine: str | None) -> RuleDeployment:
     """How ``rule`` reaches ``policy``'s QEMU running machine type ``machine``."""
     title, t = policy.title, rule.type
-    if any(b.rule.register == rule.register and b.rule.type is t and b.applies(machine)
-           for b in policy.builtin):
-        ev = next(b.evidence for b in policy.builtin if b.rule.register == rule.register)
+    stock = next((b for b in policy.builtin if b.rule.register == rule.register
+                  and b.rule.type is t and b.applies(machine)), None)
+    if stock is not None:
         return RuleDeployment(rule, Deploy.STOCK, f"{title} registers this tolerance itself "
-                              f"for machine type {machine}", ev)
+                              f"for machine type {machine}", stock.evidence)
     if policy.version < MERGED_IN:
         if t in PROPERTIES:
             why = f"{title} has no {PROPERTIES[t]} property; the v6 series adds it"
@@ -232,6 +232,18 @@ def deployability(policy: Policy, machine: str | None, rules: RuleSet, accepted:
                          tuple(d for d in every if d.rule.register in wanted))
 
 
+def judge(policy: Policy, machine: str | None, rules: RuleSet, accepted: bool,
+          per_rule: Mapping[int, int], without_rules: Callable[[], bool | None]
+          ) -> Deployability:
+    """``deployability`` with ``as_is`` read from the verdict when it tells (``as_is_known``),
+    else asked of ``without_rules`` (the pair's verdict with no user rule; None while
+    unknown) — only when the rules make the pair pass: a rejection is told without it."""
+    as_is = as_is_known(policy, machine, rules, accepted, per_rule)
+    if as_is is None and accepted:
+        as_is = without_rules()
+    return deployability(policy, machine, rules, accepted, per_rule, as_is)
+
+
 def user_tolerated(verdict: Verdict) -> dict[int, int]:
     """Rows each user rule tolerates (register -> count): Summary.per_rule without the rows
     a hidden rule keeps out of the merge (hidden rules count as needed anyway)."""
@@ -242,12 +254,13 @@ def user_tolerated(verdict: Verdict) -> dict[int, int]:
     return out
 
 
-def assess(src: RegisterSet, dst: RegisterSet, verdict: Verdict, rules: RuleSet
-           ) -> Deployability:
+def assess(src: RegisterSet, dst: RegisterSet, verdict: Verdict, rules: RuleSet,
+           as_is: bool | None = None) -> Deployability:
     """The Deployability of ``verdict`` (``evaluate(src, dst, rules, policy)``), evaluating
-    the pair again without rules when the verdict alone cannot tell ``as_is``."""
-    machine, per_rule = dst.provenance.machine, user_tolerated(verdict)
-    as_is = as_is_known(verdict.policy, machine, rules, verdict.accepted, per_rule)
-    if as_is is None and verdict.accepted:
-        as_is = evaluate(src, dst, None, verdict.policy).accepted
-    return deployability(verdict.policy, machine, rules, verdict.accepted, per_rule, as_is)
+    the pair again without rules when the verdict alone cannot tell whether it passes as it
+    is — unless the caller already knows (``as_is``: a verdict with no enabled rule)."""
+    def without_rules() -> bool:
+        return evaluate(src, dst, None, verdict.policy).accepted if as_is is None else as_is
+
+    return judge(verdict.policy, dst.provenance.machine, rules, verdict.accepted,
+                 user_tolerated(verdict), without_rules)

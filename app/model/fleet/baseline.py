@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from app.model.fleet.deployment import DestinationDeployment
 from app.model.fleet.grouping import FleetGroup
-from app.model.fleet.matrix import FleetCell, PairProgress
+from app.model.fleet.matrix import FleetCell, PairProgress, each_pair
 from app.model.fleet.merge import merge_proposals
-from app.model.fleet.pool import CancelCheck, check_cancelled
+from app.model.fleet.pool import CancelCheck
 from app.model.fleet.proposal import Proposal, propose
 from app.model.fleet.unfixable import Unfixable
 from app.model.rules import rulefile
@@ -37,18 +37,21 @@ Pair = tuple[int, int]
 @dataclass(frozen=True)
 class Baseline:
     """``rules``: the user's rules plus the added ones (what ``-o`` writes and ``check
-    --rules`` needs); ``rules_toml`` the same as a rule file; ``fixes`` the (src, dst) paths
-    rejected without and accepted with it; ``unfixable`` (src, dst, why) for the pairs still
-    rejected, with what would fix them instead (unfixable.py); ``added`` only the rules the
-    baseline adds; ``deployment`` how every rule reaches each destination group's QEMU
-    (deployment.py)."""
+    --rules`` needs); ``fixes`` the (src, dst) paths rejected without and accepted with it;
+    ``unfixable`` (src, dst, why) for the pairs still rejected, with what would fix them
+    instead (unfixable.py); ``added`` only the rules the baseline adds; ``deployment`` how
+    every rule reaches each destination group's QEMU (deployment.py)."""
 
     rules: RuleSet
-    rules_toml: str
     fixes: tuple[tuple[str, str], ...]
     unfixable: tuple[Unfixable, ...]
-    added: tuple[Rule, ...] = ()
-    deployment: tuple[DestinationDeployment, ...] = ()
+    added: tuple[Rule, ...]
+    deployment: tuple[DestinationDeployment, ...]
+
+    @property
+    def rules_toml(self) -> str:
+        """``rules`` as a rule file, exactly what ``-o`` and "Save baseline rules…" write."""
+        return rulefile.dumps(self.rules)
 
 
 def proposals(groups: Sequence[FleetGroup], blockers: Mapping[Pair, tuple[Reason, ...]],
@@ -56,13 +59,9 @@ def proposals(groups: Sequence[FleetGroup], blockers: Mapping[Pair, tuple[Reason
               progress: PairProgress | None = None,
               cancelled: CancelCheck | None = None) -> dict[Pair, Proposal]:
     """A Proposal for every rejected pair (keys of ``blockers``: its stream_blockers)."""
-    out: dict[Pair, Proposal] = {}
-    for done, ((s, d), found) in enumerate(blockers.items()):
-        check_cancelled(cancelled, f"proposing rules for group {s} -> group {d}")
-        if progress is not None:
-            progress(done, len(blockers), f"proposing rules for group {s} -> group {d}")
-        out[s, d] = propose(groups[s].registers, groups[d].registers, rules, policy, found)
-    return out
+    return {(s, d): propose(groups[s].registers, groups[d].registers, rules, policy,
+                            blockers[s, d])
+            for s, d in each_pair(list(blockers), "proposing rules for", progress, cancelled)}
 
 
 def _loading(groups: Sequence[FleetGroup], pairs: Iterable[Pair],
@@ -71,14 +70,8 @@ def _loading(groups: Sequence[FleetGroup], pairs: Iterable[Pair],
              cancelled: CancelCheck | None) -> set[Pair]:
     """The ``pairs`` that ``rules`` make load (evaluated unless they certainly cannot)."""
     todo = [p for p in pairs if not proposals[p].cannot_load(rules)]
-    out = set()
-    for done, (s, d) in enumerate(todo):
-        check_cancelled(cancelled, f"{what} group {s} -> group {d}")
-        if progress is not None:
-            progress(done, len(todo), f"{what} group {s} -> group {d}")
-        if evaluate(groups[s].registers, groups[d].registers, rules, policy).accepted:
-            out.add((s, d))
-    return out
+    return {(s, d) for s, d in each_pair(todo, what, progress, cancelled)
+            if evaluate(groups[s].registers, groups[d].registers, rules, policy).accepted}
 
 
 def fit_rules(groups: Sequence[FleetGroup], proposals: dict[Pair, Proposal],
@@ -121,16 +114,14 @@ def fit_rules(groups: Sequence[FleetGroup], proposals: dict[Pair, Proposal],
 
 def make_baseline(groups: Sequence[FleetGroup], before: Mapping[Pair, FleetCell],
                   after: Mapping[Pair, FleetCell], unfixable: Mapping[Pair, Unfixable],
-                  rules: RuleSet, added: Sequence[Rule],
-                  deployment: tuple[DestinationDeployment, ...] = ()) -> Baseline:
-    """The Baseline from the verdicts without (``before``) and with (``after``) its rules,
-    the pairs still rejected (``unfixable``: unfixable.unfixable_pairs) and how its rules
-    deploy on each destination group."""
-    full = rules.with_rules(added) if added else rules
+                  full: RuleSet, added: Sequence[Rule],
+                  deployment: tuple[DestinationDeployment, ...]) -> Baseline:
+    """The Baseline from the verdicts without (``before``) and with (``after``) its rules
+    (``full``: the user's rules with ``added``), the pairs still rejected (``unfixable``:
+    unfixable.unfixable_pairs) and how its rules deploy on each destination group."""
 
     def paths(pair: Pair) -> tuple[str, str]:
         return groups[pair[0]].members[0], groups[pair[1]].members[0]
 
     fixes = tuple(paths(p) for p, c in before.items() if after[p].accepted and not c.accepted)
-    return Baseline(full, rulefile.dumps(full), fixes, tuple(unfixable.values()), tuple(added),
-                    deployment)
+    return Baseline(full, fixes, tuple(unfixable.values()), tuple(added), deployment)

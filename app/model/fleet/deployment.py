@@ -31,6 +31,7 @@ from app.model.rules.rule import RuleType
 from app.model.rules.ruleset import RuleSet
 from app.model.verdict.evaluate import Verdict
 from app.model.verdict.policy import Policy
+from app.model.wording import plural
 
 
 @dataclass(frozen=True)
@@ -42,20 +43,22 @@ class DestinationDeployment:
     machine: str | None
     rules: tuple[RuleDeployment, ...]
 
+    def _every(self) -> Deployability:
+        """Every rule as if all were needed: ``Deployability.how`` and ``counts`` over them."""
+        return Deployability(self.policy.title, True, None, self.rules, self.rules)
+
     @property
     def how(self) -> Deploy | None:
         """The most demanding deployment among the rules (None: no rule)."""
-        return max((d.how for d in self.rules), key=lambda h: h.rank, default=None)
+        return self._every().how
 
     def summary_line(self) -> str:
         """e.g. "12 rules: not expressible (4), needs C registration (8)" (most demanding
         first, the words of ``Deployability.summary_line``)."""
-        counts: dict[str, int] = {}
-        for d in sorted(self.rules, key=lambda d: -d.how.rank):
-            counts[d.how.value] = counts.get(d.how.value, 0) + 1
-        n = len(self.rules)
-        parts = ", ".join(f"{how} ({k})" for how, k in counts.items())
-        return f"{n} rule{'' if n == 1 else 's'}: {parts}" if n else "no rule"
+        if not self.rules:
+            return "no rule"
+        parts = ", ".join(f"{how} ({k})" for how, k in self._every().counts().items())
+        return f"{plural(len(self.rules), 'rule')}: {parts}"
 
     def for_pair(self, relies_on: frozenset[int], as_is: bool | None) -> Deployability:
         """The Deployability of a pair into this destination accepted with the rules, which

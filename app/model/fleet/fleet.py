@@ -22,7 +22,7 @@ Policy when all destinations share it, None when the pool mixes releases (each c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from app.model.advice.deployability import Deployability
 from app.model.fleet.baseline import Baseline, fit_rules, make_baseline, proposals
@@ -52,8 +52,8 @@ class Fleet:
     cells: tuple[FleetCell, ...]
     baseline: Baseline
     spread: tuple[SpreadEntry, ...]
-    policy_reason: str = ""
-    rules: RuleSet = field(default_factory=RuleSet)  # the user's rules, applied first
+    policy_reason: str
+    rules: RuleSet  # the user's rules, applied first
 
     def cell(self, src_group: int, dst_group: int) -> FleetCell:
         """The cell of group ``src_group``'s stream into group ``dst_group``."""
@@ -88,8 +88,7 @@ def fleet_policy(groups: Sequence[FleetGroup],
                  policy: Policy | str | None) -> tuple[Policy | None, str]:
     """The pool's policy and why (see module doc)."""
     if policy is not None:
-        chosen, why = resolve_policy(policy, groups[0].registers)
-        return chosen, why
+        return resolve_policy(policy, groups[0].registers)
     chosen_by: dict[str, list[int]] = {}
     found: dict[str, Policy] = {}
     reasons = set()
@@ -148,7 +147,7 @@ def analyse(sources: Sequence[PoolSource], *, policy: Policy | str | None = None
             keep=keep_fixed)}
     unfixable = unfixable_pairs(groups, before, after, found, dropped)
     policies = {g.group: before[g.group, g.group].verdict.policy for g in groups}
-    baseline = make_baseline(groups, before, after, unfixable, given, added,
+    baseline = make_baseline(groups, before, after, unfixable, full, added,
                              destinations(groups, policies, full))
     cells = []
     for pair, c in sorted(before.items()):

@@ -48,16 +48,24 @@ class FleetCell:
     remedies: tuple[Remedy, ...] = ()
     relies_on: frozenset[int] = frozenset()
 
-    @property
-    def diagonal(self) -> bool:
-        return self.src == self.dst
-
 
 def pairs(count: int) -> Iterator[tuple[int, int]]:
     """Every ordered pair of ``count`` groups, the diagonal included, row by row."""
     for src in range(count):
         for dst in range(count):
             yield src, dst
+
+
+def each_pair(todo: Sequence[tuple[int, int]], what: str, progress: PairProgress | None,
+              cancelled: CancelCheck | None) -> Iterator[tuple[int, int]]:
+    """The pairs of ``todo``, each after checking for cancellation and reporting progress
+    ("``what`` group S -> group D")."""
+    for done, (s, d) in enumerate(todo):
+        step = f"{what} group {s} -> group {d}"
+        check_cancelled(cancelled, step)
+        if progress is not None:
+            progress(done, len(todo), step)
+        yield s, d
 
 
 class _Recomputed:
@@ -112,13 +120,8 @@ def evaluate_matrix(groups: Sequence[FleetGroup], rules: RuleSet,
     """(src group, dst group) -> cell for every ordered pair (see module doc), or for the
     pairs ``only`` names."""
     todo = list(pairs(len(groups)) if only is None else only)
-    total = len(todo)
-    out: dict[tuple[int, int], FleetCell] = {}
-    for done, (s, d) in enumerate(todo):
-        check_cancelled(cancelled, f"{what} group {s} -> group {d}")
-        if progress is not None:
-            progress(done, total, f"{what} group {s} -> group {d}")
-        out[s, d] = make_cell(groups[s], groups[d], rules, policy, keep)
+    out = {(s, d): make_cell(groups[s], groups[d], rules, policy, keep)
+           for s, d in each_pair(todo, what, progress, cancelled)}
     if progress is not None:
-        progress(total, total, "")
+        progress(len(todo), len(todo), "")
     return out

@@ -41,11 +41,6 @@ class Unfixable:
         return self.remedies[0].action if self.remedies else None
 
 
-def remedy_words(remedy: Remedy) -> str:
-    """One remedy as ``suggest`` and ``check`` print it: "action (why)"."""
-    return f"{remedy.action or 'no known fix'} ({remedy.why})"
-
-
 def unfixable_reason(proposal: Proposal | None, after: FleetCell,
                      dropped: Mapping[Pair, str]) -> str:
     """Why a pair stays rejected with the baseline, most fundamental cause first."""

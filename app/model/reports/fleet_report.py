@@ -27,8 +27,8 @@ from app.model.fleet.deployment import by_rule, by_type
 from app.model.fleet.fleet import Fleet
 from app.model.fleet.matrix import FleetCell
 from app.model.fleet.spread import SpreadEntry
-from app.model.fleet.unfixable import remedy_words
 from app.model.registers.regid import format_id
+from app.model.reports.verdict_report import honest_json
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 LEGEND = (". accepted, ? accepted but parts unexamined, + accepted with the baseline rules "
@@ -51,9 +51,8 @@ def _verdict(accepted: bool | None) -> str | None:
 
 
 def _remedies(remedies: tuple[Remedy, ...]) -> list[dict]:
-    """The shape ``check --json`` gives its "remedies"."""
-    return [{"status": m.reason.status, "message": m.reason.message, "action": m.action,
-             "why": m.why} for m in remedies]
+    """The "remedies" of ``check --json`` (verdict_report.honest_json), [] when none."""
+    return honest_json(None, remedies).get("remedies", [])
 
 
 def _cell(fleet: Fleet, cell: FleetCell) -> dict:
@@ -190,11 +189,10 @@ def fleet_text(fleet: Fleet) -> list[str]:
         lines += [f"      {member}" for member in g.members]
     lines += _matrix_lines(fleet)
     accepted = sum(c.accepted for c in cells)
-    fixed = sum(bool(c.baseline_accepted) and not c.accepted for c in cells)
     base = fleet.baseline
     how = "as they are" if not fleet.rules.rules else "with the given rules built in"
-    lines.append(f"pairs: {accepted} of {len(cells)} accepted {how}; {fixed} more once the "
-                 f"baseline rules are built in ({len(base.added)} rule(s) added to "
+    lines.append(f"pairs: {accepted} of {len(cells)} accepted {how}; {len(base.fixes)} more "
+                 f"once the baseline rules are built in ({len(base.added)} rule(s) added to "
                  f"{len(fleet.rules.rules)} given); {len(base.unfixable)} no rule can fix")
     with_rules = _with_rules_lines(fleet)
     if with_rules:
@@ -204,7 +202,7 @@ def fleet_text(fleet: Fleet) -> list[str]:
     by_reason: dict[tuple[str, tuple[str, ...]], list[tuple[int, int]]] = {}
     for cell in cells:
         if cell.unfixable_reason is not None:
-            key = (cell.unfixable_reason, tuple(remedy_words(m) for m in cell.remedies))
+            key = (cell.unfixable_reason, tuple(str(m) for m in cell.remedies))
             by_reason.setdefault(key, []).append((cell.src, cell.dst))
     if by_reason:
         lines.append("no rule can fix (→ what would fix it instead):")

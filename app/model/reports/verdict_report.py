@@ -116,7 +116,7 @@ def remedy_lines(remedies: tuple[Remedy, ...]) -> list[str]:
         return []
     lines = ["No cpreg rule can fix:"]
     for m in remedies:
-        lines += [f"  {m.reason.message}", f"    → {m.action or 'no known fix'} ({m.why})"]
+        lines += [f"  {m.reason.message}", f"    → {m}"]
     return lines
 
 

@@ -156,10 +156,7 @@ class DetailsPanel(QStackedWidget):
         info = regdb.lookup(row.id, accel, cpu_model)
         enc, bits = info.encoding, info.encoding.size_bits
         self.title.setText(info.name)
-        key = row.status.value
-        self.status_icon.setPixmap(theme.status_icon(key).pixmap(16, 16))
-        self.status_text.setText(f"{theme.STYLES[key].label} — vCPU {row.vcpu}")
-        self.status_text.setToolTip("")
+        self.show_effect("", False)  # the status line, until the rules layer adds the effect
         long_text = enc.text("long")
         encoding = enc.text() + (f"  ({long_text})" if long_text != enc.text() else "")
         aliases = f"   also: {', '.join(info.aliases)}" if info.aliases else ""

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from app.model.fleet import Fleet
 from app.model.fleet.deployment import by_rule
-from app.model.fleet.unfixable import remedy_words
 from app.model.reports.fleet_report import group_label
+from app.model.wording import plural
 from app.ui.plain_text import plain_label, tip
 
 DEPLOY_COLUMNS = ["Rule", "How", "Release", "Destinations", "Why"]
@@ -39,16 +39,12 @@ UNFIXABLE_COLUMNS = ["Source", "Destination", "Why", "What would fix it"]
 MAX_COLUMN = 260  # pixels
 
 
-def _pairs(n: int) -> str:
-    return f"{n} group pair{'s' if n != 1 else ''}"
-
-
 def baseline_text(fleet: Fleet) -> str:
     b = fleet.baseline
     added = len(b.added)
-    text = (f"{len(b.rules)} rule{'s' if len(b.rules) != 1 else ''} ({added} added by the "
-            f"baseline); {_pairs(len(b.fixes))} accepted once they are built into the "
-            f"destination; {_pairs(len(b.unfixable))} no rule can fix.")
+    text = (f"{plural(len(b.rules), 'rule')} ({added} added by the baseline); "
+            f"{plural(len(b.fixes), 'group pair')} accepted once they are built into the "
+            f"destination; {plural(len(b.unfixable), 'group pair')} no rule can fix.")
     if b.rules.rules:
         titles = dict.fromkeys(d.policy.title for d in b.deployment)
         per = "; ".join(f"{t}: " + ", ".join(sorted(
@@ -131,7 +127,7 @@ class BaselineView(QWidget):
         _fill(self.deployment, deploy_rows)
         unfixable_rows = []
         for u in b.unfixable:
-            fix = "; ".join(remedy_words(m) for m in u.remedies)
+            fix = "; ".join(str(m) for m in u.remedies)
             shown = u.remedy or ("no known fix" if u.remedies else "—")
             unfixable_rows.append([(os.path.basename(u.src_path), u.src_path),
                                    (os.path.basename(u.dst_path), u.dst_path),

@@ -21,8 +21,8 @@ import numpy as np
 from PySide6.QtGui import QColor, QPalette
 
 from app.model.fleet import Fleet, FleetCell
-from app.model.fleet.unfixable import remedy_words
 from app.model.reports.fleet_report import group_label as report_label
+from app.model.wording import plural
 from app.ui import theme
 
 
@@ -95,10 +95,6 @@ def _members(paths: tuple[str, ...], limit: int = 6) -> str:
     return ", ".join(names) + (f" and {more} more" if more > 0 else "")
 
 
-def _hosts(n: int) -> str:
-    return f"{n} host{'s' if n != 1 else ''}"
-
-
 def hover_text(fleet: Fleet, i: int, j: int) -> str:
     """Both groups' members, the verdict and QEMU's first failure, and what the baseline
     does for the pair: what building its rules into the destination takes (the words
@@ -107,9 +103,9 @@ def hover_text(fleet: Fleet, i: int, j: int) -> str:
     src, dst = fleet.groups[i], fleet.groups[j]
     cell = fleet.cell(src.group, dst.group)
     cat = category(cell)
-    lines = [f"Source {group_label(fleet, src.group)} ({_hosts(len(src.members))}): "
+    lines = [f"Source {group_label(fleet, src.group)} ({plural(len(src.members), 'host')}): "
              f"{_members(src.members)}",
-             f"Destination {group_label(fleet, dst.group)} ({_hosts(len(dst.members))}): "
+             f"Destination {group_label(fleet, dst.group)} ({plural(len(dst.members), 'host')}): "
              f"{_members(dst.members)}",
              f"{LABELS[cat]} — check says {'ACCEPTED' if cell.accepted else 'REJECTED'}"
              + (f", {cell.blocking} blocking" if cell.blocking else "")]
@@ -124,7 +120,7 @@ def hover_text(fleet: Fleet, i: int, j: int) -> str:
                      "Click to open it with them.")
     elif cat is Category.REJECTED and cell.unfixable_reason:
         lines.append(f"No rule can fix it: {cell.unfixable_reason}")
-        lines += [f"What would fix it: {remedy_words(m)}" for m in cell.remedies]
+        lines += [f"What would fix it: {m}" for m in cell.remedies]
     elif deploy is not None and deploy.with_rules_words():
         lines.append(f"With the given rules: {deploy.with_rules_words()}")
     if cat is not Category.FIXABLE:

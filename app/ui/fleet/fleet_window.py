@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.fleet import Fleet
+from app.model.wording import plural
 from app.ui.fleet import cells, save
 from app.ui.fleet.baseline_view import BaselineView
 from app.ui.fleet.groups_view import GroupsView
@@ -30,6 +31,7 @@ from app.ui.fleet.legend import FleetLegend
 from app.ui.fleet.open_pair import open_in_explorer
 from app.ui.fleet.spread_view import SpreadPage
 from app.ui.plain_text import plain_label
+from app.ui.rules.files import rules_folder
 
 
 def summary_text(fleet: Fleet) -> str:
@@ -39,7 +41,7 @@ def summary_text(fleet: Fleet) -> str:
     how = "as they are" if not fleet.rules.rules else "with the given rules built in"
     more = (f"; {fixed} more once the baseline rules are built into the destination "
             "(Baseline rules tab: what that takes)" if fixed else "")
-    return (f"{hosts} host{'s' if hosts != 1 else ''} in {k} group{'s' if k != 1 else ''}: "
+    return (f"{plural(hosts, 'host')} in {plural(k, 'group')}: "
             f"{accepted} of {len(fleet.cells)} group pairs accepted {how}{more}. "
             f"Policy: {fleet.policy_reason or fleet.policy_name}.")
 
@@ -110,8 +112,8 @@ class FleetWindow(QMainWindow):
     def set_fleet(self, fleet: Fleet, policy: object = None) -> None:
         self.fleet, self.policy = fleet, policy
         k = len(fleet.groups)
-        self.setWindowTitle(f"Fleet: {len(fleet.sources)} hosts in {k} group"
-                            f"{'s' if k != 1 else ''} — Cpreg Explorer")
+        self.setWindowTitle(f"Fleet: {len(fleet.sources)} hosts in {plural(k, 'group')} — "
+                            "Cpreg Explorer")
         self.summary.setText(summary_text(fleet))
         self.heatmap.set_fleet(fleet)
         self.legend.set_counts(cells.counts(self.heatmap.codes))
@@ -144,11 +146,11 @@ class FleetWindow(QMainWindow):
         if self.fleet is None:
             return None
         settings = getattr(self.explorer, "settings", None)
-        directory = settings.last_dir() if settings is not None else ""
-        path = save.ask_path(self, directory)
+        path = save.ask_path(self, rules_folder(self.explorer.session, settings))
         if path is None or not save.write(self, self.fleet.baseline, path):
             return None
+        if settings is not None:
+            settings.set_last_rules_dir(path)
         n = len(self.fleet.baseline.rules)
-        self.statusBar().showMessage(f"Saved {n} baseline rule{'s' if n != 1 else ''} "
-                                     f"to {path}", 10000)
+        self.statusBar().showMessage(f"Saved {plural(n, 'baseline rule')} to {path}", 10000)
         return path

@@ -48,9 +48,6 @@ class GroupsView(QTreeWidget):
         for col in range(2):
             self.resizeColumnToContents(col)
 
-    def group_item(self, index: int) -> QTreeWidgetItem | None:
-        return self.topLevelItem(index)
-
     def _current_changed(self, item: QTreeWidgetItem | None, _previous) -> None:
         if item is not None:
             self.groupSelected.emit(int(item.data(0, GroupRole)))

@@ -29,7 +29,6 @@ _MOVES = {Qt.Key.Key_Up: (-1, 0), Qt.Key.Key_Down: (1, 0), Qt.Key.Key_Left: (0, 
 
 
 class FleetHeatMap(pg.PlotWidget):
-    cellHovered = Signal(str)  # the hover text ("" off the cells)
     cellActivated = Signal(int, int)  # row (source group index), column (destination)
     currentChanged = Signal(int, int)
 
@@ -38,6 +37,7 @@ class FleetHeatMap(pg.PlotWidget):
         self.fleet: Fleet | None = None
         self.codes = np.zeros((0, 0), dtype=np.uint8)
         self.current: tuple[int, int] | None = None
+        self._hovered: tuple[int, int] | None = None  # the cell the tooltip is for
         self.image = pg.ImageItem()
         self.addItem(self.image)
         self.marker = QGraphicsRectItem(QRectF(0, 0, 1, 1))
@@ -62,7 +62,7 @@ class FleetHeatMap(pg.PlotWidget):
 
     # -- data ---------------------------------------------------------------------------------
     def set_fleet(self, fleet: Fleet) -> None:
-        self.fleet = fleet
+        self.fleet, self._hovered = fleet, None
         self.codes = cells.categories(fleet)
         k = len(fleet.groups)
         # Every group gets a tick; beyond LABEL_LIMIT groups only every step-th a label, so
@@ -162,9 +162,11 @@ class FleetHeatMap(pg.PlotWidget):
 
     def _moved(self, scene_pos) -> None:
         cell = self.cell_at(scene_pos)
+        if cell == self._hovered:
+            return  # the text is the cell's: not worded again on every pixel of it
+        self._hovered = cell
         text = self.hover_text(*cell) if cell else ""
         self.setToolTip(tip(text) if text else "")  # Qt shows it after its usual delay
-        self.cellHovered.emit(text)
 
     def _clicked(self, event) -> None:
         cell = self.cell_at(event.scenePos())

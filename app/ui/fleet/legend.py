@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
+from app.model.wording import plural
 from app.ui.fleet import cells
 from app.ui.plain_text import plain_label
 
@@ -52,7 +53,7 @@ class FleetLegend(QWidget):
     def set_counts(self, counts: dict[cells.Category, int]) -> None:
         for cat, label in self.labels.items():
             n = counts.get(cat, 0)
-            label.setText(f"{cells.LABELS[cat]}: {n} group pair{'s' if n != 1 else ''}")
+            label.setText(f"{cells.LABELS[cat]}: {plural(n, 'group pair')}")
 
     def refresh(self) -> None:
         """Redraw the swatches (the colour scheme changed)."""

@@ -2,7 +2,9 @@
 
 Written by the rule file writer (``rulefile.save``: atomic, the previous file kept as
 ``.bak``), so the file is byte for byte what ``fleet -o`` writes and what "Open rules…" and
-``check --rules`` read back. A name typed without an extension gets ``.toml``. A failed write
+``check --rules`` read back. A name typed without an extension gets ``.toml``, as in
+"Save rules as…" (``with_rules_suffix``), and a file of that name is not replaced without
+asking (``ask_replace``: the dialog only checked the name as typed). A failed write
 names the file in a message box and changes nothing.
 """
 
@@ -15,21 +17,22 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from app.model.fleet import Baseline
 from app.model.rules import rulefile
 from app.ui.plain_text import plain_box
+from app.ui.rules.files import ask_replace, with_rules_suffix
 
 FILTER = "Rule files (*.toml);;All files (*)"
 ERROR_BOX = "fleetSaveErrorBox"
-
-
-def with_suffix(path: str) -> str:
-    """``path`` with ``.toml`` added when the name has no extension at all."""
-    return path if os.path.splitext(os.path.basename(path))[1] else path + ".toml"
 
 
 def ask_path(parent: QWidget, directory: str) -> str | None:
     path, _ = QFileDialog.getSaveFileName(parent, "Save baseline rules",
                                           os.path.join(directory, "baseline-rules.toml"),
                                           FILTER)
-    return with_suffix(path) if path else None
+    if not path:
+        return None
+    chosen = with_rules_suffix(path)
+    if chosen != path and os.path.exists(chosen) and not ask_replace(parent, chosen):
+        return None
+    return chosen
 
 
 def write(parent: QWidget, baseline: Baseline, path: str) -> bool:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 
 from app.model.fleet import SpreadEntry
 from app.model.registers.regid import format_id
+from app.model.wording import plural
 from app.ui.plain_text import tip
 from app.ui.table.base import HeaderedTableModel
 from app.ui.table.diff_model import RecordRole, SortRole, hex64
@@ -29,14 +30,10 @@ class SpreadColumn(IntEnum):
     ABSENT = 5
 
 
-def _hosts(n: int) -> str:
-    return f"{n} host{'s' if n != 1 else ''}"
-
-
 def values_text(entry: SpreadEntry) -> str:
     if not entry.values:
         return "run-time state (values not compared)"
-    return "; ".join(f"{hex64(v)} ({_hosts(n)})" for v, n in entry.values)
+    return "; ".join(f"{hex64(v)} ({plural(n, 'host')})" for v, n in entry.values)
 
 
 def fields_text(entry: SpreadEntry) -> str:
@@ -45,9 +42,9 @@ def fields_text(entry: SpreadEntry) -> str:
 
 
 def absent_text(entry: SpreadEntry) -> str:
-    parts = [f"{_hosts(entry.absent)} lack it"] if entry.absent else []
+    parts = [f"{plural(entry.absent, 'host')} lack it"] if entry.absent else []
     if entry.unknown:
-        parts.append(f"{_hosts(entry.unknown)} without a value")
+        parts.append(f"{plural(entry.unknown, 'host')} without a value")
     return ", ".join(parts)
 
 
@@ -63,9 +60,6 @@ class SpreadTableModel(HeaderedTableModel):
         self.beginResetModel()
         self._rows = tuple(entries)
         self.endResetModel()
-
-    def record(self, row: int) -> SpreadEntry:
-        return self._rows[row]
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -84,7 +78,7 @@ class SpreadTableModel(HeaderedTableModel):
             return self._sort_key(i, entry, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f"{entry.name} ({format_id(entry.reg_id)})", values_text(entry)]
-            lines += [f"{name}: " + ", ".join(f"{v:#x} on {_hosts(n)}" for v, n in per)
+            lines += [f"{name}: " + ", ".join(f"{v:#x} on {plural(n, 'host')}" for v, n in per)
                       for name, per in entry.fields]
             if absent_text(entry):
                 lines.append(absent_text(entry))

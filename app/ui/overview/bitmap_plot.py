@@ -95,7 +95,7 @@ class BitMapPlot(pg.PlotWidget):
         # 64 columns always fit; rows scroll (scroll bar, wheel) at a fixed height: no zoom.
         vb.setMouseEnabled(x=False, y=False)
         self.scrollbar = QScrollBar(Qt.Orientation.Vertical)
-        self.scrollbar.valueChanged.connect(self._scrolled)
+        self.scrollbar.valueChanged.connect(self._show_rows)
         self._relayout = QTimer(self)  # a resize re-fits rows and ticks once laid out
         self._relayout.setSingleShot(True)
         self._relayout.setInterval(0)
@@ -165,9 +165,6 @@ class BitMapPlot(pg.PlotWidget):
         sb.setVisible(n > fit)
         self.getViewBox().setRange(xRange=(0, 64), yRange=(first, first + max(min(fit, n), 1)),
                                    padding=0)
-
-    def _scrolled(self, value: int) -> None:
-        self._show_rows(value)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -45,6 +45,7 @@ class CountsPlot(pg.PlotWidget):
         self.hideButtons()
         self.getViewBox().setMouseEnabled(x=False, y=False)
         self.getAxis("left").setLabel("rows")
+        self.getAxis("bottom").setLabel("vCPU")  # ticks name a group's first vCPU
         self.getAxis("bottom").setStyle(hideOverlappingLabels=12)  # the last group's label
         # The key is a QLabel under the plot (the panel places it): a LegendItem would sit
         # over the bars of a narrow plot.
@@ -105,7 +106,6 @@ class CountsPlot(pg.PlotWidget):
                 bar.setOpts(x=x0 + shown.index(key) * slot, height=heights[key], width=slot)
         # Ticks name the first vCPU of a group; the axis says how many a group holds.
         labels = [str(g[0]) for g in self.groups]
-        self.getAxis("bottom").setLabel("vCPU")
         if k != self.group:  # the key (it wraps) says how many vCPUs a bar adds up
             self.group = k
             self._fill_key()

@@ -14,7 +14,7 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
-from app.model.advice.deployability import Deployability, as_is_known, deployability
+from app.model.advice.deployability import Deployability, judge
 from app.model.rules.ruleset import RuleSet
 from app.model.sources.register_set import RegisterSet
 from app.model.verdict.evaluate import evaluate
@@ -34,8 +34,7 @@ class AsIsVerdict(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._key: tuple[RegisterSet, RegisterSet, str] | None = None
-        self._accepted: bool | None = None
-        self._failed = False  # the last evaluation raised: "checking…" stays, the log says why
+        self._accepted: bool | None = None  # None: not known (computing, or it failed)
         self._runner = Runner(self)
 
     def _same(self, src: RegisterSet, dst: RegisterSet, policy: Policy) -> bool:
@@ -47,7 +46,7 @@ class AsIsVerdict(QObject):
         """The verdict without rules; None while a worker computes it (``ready`` follows)."""
         if self._same(src, dst, policy):
             return self._accepted
-        self._key, self._accepted, self._failed = (src, dst, policy.name), None, False
+        self._key, self._accepted = (src, dst, policy.name), None
         key, background = self._key, rows > SYNC_ROWS
 
         def done(accepted: bool) -> None:
@@ -59,7 +58,6 @@ class AsIsVerdict(QObject):
         def failed(exc: Exception) -> None:
             # The banner keeps saying "checking…" rather than guessing; the log says why.
             log.error("evaluating the pair without rules failed: %s", exc, exc_info=exc)
-            self._failed = True
 
         self._runner.run(lambda: evaluate(src, dst, None, policy).accepted, done, failed,
                          background=background)
@@ -68,11 +66,9 @@ class AsIsVerdict(QObject):
     def deployability(self, src: RegisterSet, dst: RegisterSet, summary: Summary,
                       rules: RuleSet, rows: int) -> Deployability:
         """The banner's Deployability of ``summary`` (the verdict with ``rules``)."""
-        v, machine = summary.verdict, dst.provenance.machine
-        as_is = as_is_known(v.policy, machine, rules, v.accepted, summary.per_rule)
-        if as_is is None and v.accepted:
-            as_is = self.accepted(src, dst, v.policy, rows)
-        return deployability(v.policy, machine, rules, v.accepted, summary.per_rule, as_is)
+        v = summary.verdict
+        return judge(v.policy, dst.provenance.machine, rules, v.accepted, summary.per_rule,
+                     lambda: self.accepted(src, dst, v.policy, rows))
 
     def wait(self, msecs: int = 30000) -> bool:
         return self._runner.wait(msecs)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QPushButton
 
 from app.model.advice.deployability import deploy_rule
 from app.model.rules.edits import AddRules
-from app.model.verdict.policy import POLICIES, default_policy
+from app.model.verdict.policy import POLICIES, Policy, default_policy
 from app.model.verdict.summary import Summary, summarize
 from app.ui.plain_text import tip
 from app.ui.rules.actions import RuleActions
@@ -215,13 +215,9 @@ class RulesLayer:
             w.page.show_stream_failure()
             return
         w.tabs.setCurrentIndex(0)
-        proxy = w.proxy
-        for row in range(proxy.rowCount()):
-            record = proxy.index(row, 0).data(RecordRole)
-            if record is not None and (record.vcpu, record.id) == (reason.vcpu, reason.register):
-                w.view.select_proxy_row(row)
-                w.view.setFocus()
-                return
+        if select_register_row(w, reason.register, reason.vcpu):
+            w.view.setFocus()
+            return
         w.statusBar().showMessage(f"{reason.name or 'The register'} on vCPU {reason.vcpu} is "
                                   "hidden by the filters.", 5000)
 
@@ -240,8 +236,7 @@ class RulesLayer:
         s = self.session
         policy = self.summary.verdict.policy if self.summary is not None else None
         if policy is None and s.dst is not None:
-            chosen = next((p for p in POLICIES if p.name == s.policy), None)
-            policy = chosen or default_policy(s.dst)[0]
+            policy = self._evaluating_policy()
         machine = s.dst.provenance.machine if s.dst is not None else None
         key = (tuple(s.rules), policy, machine)
         if key == self._deployed:  # called twice per edit (verdict, then rules): once is enough
@@ -256,10 +251,17 @@ class RulesLayer:
         s = self.session
         if not s.evaluating:
             return
+        policy = self._evaluating_policy()
+        self.banner.show_pending(policy.title if policy is not None else None)
+
+    def _evaluating_policy(self) -> Policy | None:
+        """The release the session evaluates with: the one chosen, else the destination's
+        default (None with neither)."""
+        s = self.session
         policy = next((p for p in POLICIES if p.name == s.policy), None)
         if policy is None and s.dst is not None:
             policy = default_policy(s.dst)[0]
-        self.banner.show_pending(policy.title if policy is not None else None)
+        return policy
 
     # -- gestures ---------------------------------------------------------------------------------
     def row_menu(self) -> None:

@@ -25,6 +25,7 @@ from app.model.atomic_write import write_atomic
 from app.model.rules import rulefile
 from app.model.rules.ruleset import RuleSet
 from app.model.verdict.policy import POLICIES
+from app.model.wording import plural
 from app.ui.plain_text import plain_box
 from app.ui.window.pair_names import pair_title
 
@@ -32,10 +33,6 @@ NEW_PAIR_BOX = "newPairBox"
 SET_ASIDE_FOLDER = "set-aside-rules"
 
 log = logging.getLogger(__name__)
-
-
-def _rules(n: int) -> str:
-    return f"{n} rule{'s' if n != 1 else ''}"
 
 
 def _one_line(text: str) -> str:
@@ -83,7 +80,6 @@ class NewPairQuestion:
     def __init__(self, window, editor):
         self.window, self.editor, self.session = window, editor, window.session
         self.box: QMessageBox | None = None
-        self.set_aside_path: Path | None = None  # the last set-aside file (tests, messages)
 
     def _chosen_title(self) -> str | None:
         return next((p.title for p in POLICIES if p.name == self.session.policy), None)
@@ -103,7 +99,7 @@ class NewPairQuestion:
         if n:
             state = ("unsaved" if s.rules_dirty or not s.rules_path
                      else f"saved in {os.path.basename(s.rules_path)}")
-            kept.append(f"{_rules(n)} ({state})")
+            kept.append(f"{plural(n, 'rule')} ({state})")
         if release is not None:
             kept.append(f"{release} (your choice)")
         box = QMessageBox(QMessageBox.Icon.Question, "Open another pair",
@@ -170,29 +166,28 @@ class NewPairQuestion:
         if unsaved:
             folder = Path(self.window.settings.autosave_dir()) / SET_ASIDE_FOLDER
             try:
-                self.set_aside_path = set_aside(s.rules, folder, made_for)
+                where = f"in {set_aside(s.rules, folder, made_for)}"
             except OSError as exc:
                 log.error("could not set the rules aside in %s: %s", folder, exc)
                 self._kept(n, folder, exc)
                 return False
-            where = f"in {self.set_aside_path}"
         stack = self.editor.stack
         was_clean = stack.isClean()
-        stack.push(StartClean(self.editor, f"Start clean ({_rules(n)} set aside)"))
+        stack.push(StartClean(self.editor, f"Start clean ({plural(n, 'rule')} set aside)"))
         if unsaved and was_clean:
             # The step before is marked saved though those rules were not (an imported C
             # file): undoing back to it must not call them saved.
             stack.resetClean()
         self.window.statusBar().showMessage(
-            f"Started clean: {_rules(n)} of the previous pair {'is' if n == 1 else 'are'} "
+            f"Started clean: {plural(n, 'rule')} of the previous pair {'is' if n == 1 else 'are'} "
             f"kept {where} (Edit → Undo brings them back).", 30000)
         return True
 
     def _kept(self, n: int, folder: Path, exc: OSError) -> None:
         # open(), not exec(): this runs while the session installs the new pair.
         box = QMessageBox(QMessageBox.Icon.Critical, "Rules kept",
-                          f"The {_rules(n)} could not be saved to {folder} ({exc.strerror or exc}),"
-                          " so they are kept and apply to the new pair.",
+                          f"The {plural(n, 'rule')} could not be saved to {folder} "
+                          f"({exc.strerror or exc}), so they are kept and apply to the new pair.",
                           QMessageBox.StandardButton.Ok, self.window)
         box.setInformativeText("Save them (File → Save rules as…), then remove them to start "
                                "clean.")

@@ -196,11 +196,13 @@ class RulesPanel(QWidget):
         self.remove_button.setEnabled(has)
 
 
-def select_register_row(window, register: int) -> None:
-    """Show ``register``'s first visible row in the merged view (when a filter shows it)."""
+def select_register_row(window, register: int, vcpu: int | None = None) -> bool:
+    """Show ``register``'s first visible row (``vcpu``'s, when given) in the merged view;
+    False when the filters hide it."""
     proxy = window.proxy
     for row in range(proxy.rowCount()):
         record = proxy.index(row, 0).data(RecordRole)
-        if record is not None and record.id == register:
+        if record is not None and record.id == register and vcpu in (None, record.vcpu):
             window.view.select_proxy_row(row)
-            return
+            return True
+    return False

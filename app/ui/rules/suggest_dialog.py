@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.model.advice.deployability import as_is_known, deploy_rule, deployability, user_tolerated
+from app.model.advice.deployability import deploy_rule, deployability, judge, user_tolerated
 from app.model.advice.suggest import Suggestion, suggest
 from app.model.rules.rule import Rule
 from app.model.verdict.evaluate import evaluate
+from app.model.wording import plural
 from app.ui.plain_text import tip
 from app.ui.table.annotations import rule_text
 from app.ui.tasks import Runner
@@ -44,6 +45,7 @@ class SuggestDialog(QDialog):
         self.resize(900, 480)
         self.session = session
         self.suggestion: Suggestion | None = None
+        self._as_is_accepted: bool | None = None  # the suggestion's pair without rules
         self.status = QLabel("Computing the smallest rule set that lets this stream load…")
         self.status.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -89,15 +91,15 @@ class SuggestDialog(QDialog):
         self.status.setText(f"Could not compute a suggestion: {type(exc).__name__}: {exc}")
 
     def show_suggestion(self, suggestion: Suggestion) -> None:
-        self.suggestion = suggestion
+        self.suggestion, self._as_is_accepted = suggestion, None
         before = suggestion.before
         n = len(suggestion.rules.rules)
         verb = "accepts" if before.accepted else "rejects"
         mine = len(self.session.rules.enabled())
-        now = (f"With your {mine} rule{'s' * (mine != 1)}, {before.policy.title} {verb} the "
-               "stream" if mine else f"{before.policy.title} {verb} the stream as it is")
-        self.status.setText(f"{now}. {n} rule{'s' * (n != 1)} proposed; uncheck any you do "
-                            "not want.")
+        now = (f"With your {plural(mine, 'rule')}, {before.policy.title} {verb} the stream"
+               if mine else f"{before.policy.title} {verb} the stream as it is")
+        self.status.setText(f"{now}. {plural(n, 'rule')} proposed; uncheck any you do not "
+                            "want.")
         self.tree.blockSignals(True)  # filling the tree is not the user toggling rules
         self.tree.clear()
         machine = self.session.dst.provenance.machine if self.session.dst is not None else None
@@ -115,8 +117,7 @@ class SuggestDialog(QDialog):
         unfixable = []
         for r in suggestion.unfixable:
             fix = fixes.get(id(r))
-            text = r.message if fix is None else (
-                f"{r.message}\n→ {fix.action or 'no known fix'} ({fix.why})")
+            text = r.message if fix is None else f"{r.message}\n→ {fix}"
             unfixable.append(("", text))
         for title, entries in (
                 ("Refused", [(r.name, r.why) for r in suggestion.refused]),
@@ -148,7 +149,7 @@ class SuggestDialog(QDialog):
         if self.suggestion is None:
             return
         chosen = self.checked()
-        self.ok.setText(f"Add {len(chosen)} rule{'s' * (len(chosen) != 1)}")
+        self.ok.setText(f"Add {plural(len(chosen), 'rule')}")
         self.ok.setEnabled(bool(chosen))
         if chosen == tuple(self.suggestion.rules):
             after = self.suggestion.after  # already evaluated by suggest
@@ -158,7 +159,7 @@ class SuggestDialog(QDialog):
                              self.suggestion.before.policy)
         verb = "ACCEPTS" if after.accepted else "still rejects"
         text = (f"With the checked rules, {after.policy.title} <b>{verb}</b> the stream "
-                f"({len(after.reasons)} blocking reason{'s' * (len(after.reasons) != 1)} left)")
+                f"({plural(len(after.reasons), 'blocking reason')} left)")
         honest = self._deployability(after, chosen).with_rules_words()
         self.outcome.setText(text + (f" — {html.escape(honest, quote=False)}." if honest
                                      else "."))
@@ -170,13 +171,22 @@ class SuggestDialog(QDialog):
         rules = s.rules.with_rules(chosen)
         machine = s.dst.provenance.machine
         per_rule = user_tolerated(after)
-        # ``before`` was evaluated with the session's rules only: with none enabled it is
-        # the verdict of this QEMU as it is.
-        as_is = (before.accepted if not s.rules.enabled() else
-                 as_is_known(after.policy, machine, rules, after.accepted, per_rule))
-        if as_is is None and after.accepted:
-            as_is = evaluate(s.src, s.dst, None, after.policy).accepted
-        return deployability(after.policy, machine, rules, after.accepted, per_rule, as_is)
+        if not s.rules.enabled():
+            # ``before`` was evaluated with the session's rules only: with none enabled it
+            # is the verdict of this QEMU as it is.
+            return deployability(after.policy, machine, rules, after.accepted, per_rule,
+                                 before.accepted)
+        return judge(after.policy, machine, rules, after.accepted, per_rule, self._as_is)
+
+    def _as_is(self) -> bool:
+        """The pair's verdict with no user rule: the same whichever rules are checked, so
+        evaluated once per suggestion, not on every toggle."""
+        assert self.suggestion is not None
+        if self._as_is_accepted is None:
+            s = self.session
+            self._as_is_accepted = evaluate(s.src, s.dst, None,
+                                            self.suggestion.before.policy).accepted
+        return self._as_is_accepted
 
     def _accept(self) -> None:
         chosen = self.checked()

@@ -30,7 +30,7 @@ from PySide6.QtCore import (
 )
 
 from app.model.compare.diff import Status
-from app.ui.table.diff_model import Column, DiffTableModel, SortRole, runs
+from app.ui.table.diff_model import Column, DiffTableModel, runs
 from app.ui.table.row_facts import (
     CODE,
     MATCH,
@@ -48,6 +48,7 @@ _NOTE_COLUMNS = (Column.STATUS, Column.RULE)  # sort keys that change with the n
 Index = QModelIndex | QPersistentModelIndex
 KINDS = ("difference", "blocking")  # what marks() / DiffView.select_next look for
 _DIFFERS = code_table(lambda code: code != MATCH)
+_HIDDEN_NOT = code_table(lambda hidden: hidden == 0)  # RowFacts.hideable -> shown
 
 
 class DiffFilterProxy(QAbstractTableModel):
@@ -69,7 +70,9 @@ class DiffFilterProxy(QAbstractTableModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._order: list[int] | None = None  # every model row in sort order (cached)
         self._mask = b""  # the filters' verdict per model row when _rows was computed
-        self._quiet: frozenset[int] = frozenset()  # model rows whose dataChanged is signalled
+        self._rest: bytes | None = None  # its guest-state/vCPU/search part (None: all pass)
+        # (first, last) model rows of the model's dataChanged that _status_changed stood for
+        self._quiet: set[tuple[int, int]] = set()
         # shown_codes() / shown_blocking(), cached until the shown rows change
         self._shown_codes: bytearray | None = None
         self._shown_blocking: bytearray | None = None
@@ -146,15 +149,6 @@ class DiffFilterProxy(QAbstractTableModel):
         self.filtersChanged.emit()
 
     # -- sorting ----------------------------------------------------------------------------
-    def sortRole(self) -> int:
-        return SortRole  # what data(SortRole) gives: the key each column sorts by
-
-    def sortColumn(self) -> int:
-        return self._sort_column
-
-    def sortOrder(self) -> Qt.SortOrder:
-        return self._sort_order
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by ``column`` (-1: QEMU's merge order) — the header click lands here."""
         if (column, order) == (self._sort_column, self._sort_order):
@@ -177,25 +171,35 @@ class DiffFilterProxy(QAbstractTableModel):
         return self._order
 
     # -- the shown rows ---------------------------------------------------------------------
-    def mask(self) -> bytes:
-        """1 for every model row the filters accept (in model order)."""
+    def _masks(self) -> tuple[bytes, bytes | None]:
+        """(1 for every model row the filters accept, in model order; the part of that the
+        notes cannot change: the guest-state, vCPU and search filters' verdict, None when
+        they accept every row)."""
         model = self.source()
-        facts, statuses = model.facts, {CODE[k] for k in self._statuses if k in CODE}
-        mask = bytes(model.codes).translate(code_table(statuses.__contains__))
+        facts, rest = model.facts, None
         if self._hide_state:
-            mask = and_masks(mask, facts.hideable.translate(code_table(lambda b: b == 0)))
+            rest = facts.hideable.translate(_HIDDEN_NOT)
         if self._vcpu is not None:
-            mask = and_masks(mask, facts.vcpu_mask(self._vcpu))
+            vcpu = facts.vcpu_mask(self._vcpu)
+            rest = vcpu if rest is None else and_masks(rest, vcpu)
         if self._text:
-            mask = and_masks(mask, facts.search_mask(self._text))
-        return mask
+            found = facts.search_mask(self._text)
+            rest = found if rest is None else and_masks(rest, found)
+        mask = bytes(model.codes).translate(self._status_table())
+        return (mask if rest is None else and_masks(mask, rest)), rest
+
+    def _status_table(self) -> bytes:
+        """Status code -> 1 when the status toggles show it."""
+        accepted = {CODE[k] for k in self._statuses if k in CODE}
+        return code_table(accepted.__contains__)
 
     def _compute(self) -> list[int]:
         model = self.sourceModel()
         if model is None or not len(self.source()):
-            self._mask = b""
+            self._mask, self._rest = b"", None
             return []
-        mask = self._mask = self.mask()
+        self._mask, self._rest = self._masks()
+        mask = self._mask
         if self._sort_column < 0:
             return list(compress(range(len(mask)), mask))
         order = self._sorted_rows()
@@ -282,8 +286,9 @@ class DiffFilterProxy(QAbstractTableModel):
             self._shown_codes = self._shown_blocking = None
             self._relayout(self._compute())
         if rows is None:
+            self._quiet = set()
             return
-        self._quiet = frozenset(rows)
+        self._quiet = set(runs(rows))  # the model signals these runs next
         model, codes, blocking = self.source(), self._shown_codes, self._shown_blocking
         shown = []
         for r in rows:  # the same rows shown: patch the cached per-row bytes in place
@@ -302,27 +307,20 @@ class DiffFilterProxy(QAbstractTableModel):
             self.marksChanged.emit()
 
     def _steady(self, rows: list[int]) -> bool:
-        """True when none of ``rows`` enters or leaves the view (checked row by row against
-        the mask the shown rows were computed from)."""
-        model, mask = self.source(), self._mask
+        """True when none of ``rows`` enters or leaves the view. Notes change only a row's
+        status code, so each row is checked against the status toggles, with the other
+        filters' verdict kept from when the shown rows were computed (``_rest``)."""
+        model, mask, rest = self.source(), self._mask, self._rest
         if len(mask) != len(model):
             return False
-        accepted = {CODE[k] for k in self._statuses if k in CODE}
-        facts, codes = model.facts, model.codes
-        text = facts.search_mask(self._text) if self._text else None
-        for i in rows:
-            now = (codes[i] in accepted and not (self._hide_state and facts.hideable[i])
-                   and (self._vcpu is None or facts.vcpus[i] == self._vcpu)
-                   and (text is None or text[i] == 1))
-            if now != (mask[i] == 1):
-                return False
-        return True
+        shown, codes = self._status_table(), model.codes
+        return all(bool(shown[codes[i]] and (rest is None or rest[i])) == bool(mask[i])
+                   for i in rows)
 
     def _source_data_changed(self, first: QModelIndex, last: QModelIndex, roles=()) -> None:
-        rows = self._rows
-        quiet, self._quiet = self._quiet, frozenset()
-        if first.row() in quiet and last.row() in quiet:  # signalled by _status_changed
-            self._quiet = quiet
+        rows, span = self._rows, (first.row(), last.row())
+        if span in self._quiet:  # already signalled by _status_changed
+            self._quiet.discard(span)
             return
         if not rows:
             return

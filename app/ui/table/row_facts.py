@@ -40,7 +40,6 @@ class RowFacts:
     """Per-row facts of one diff's rows (fixed for the diff; rule notes are the model's)."""
 
     def __init__(self, rows: Sequence[DiffRow], info: Callable[[int], regdb.RegInfo]):
-        self.n = len(rows)
         self.vcpus: list[int] = list(map(attrgetter("vcpu"), rows))
         ids = list(map(attrgetter("id"), rows))
         self.reg_ids: list[int] = list(dict.fromkeys(ids))  # distinct ids, first-seen order

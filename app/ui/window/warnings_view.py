@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.model.verdict.reason import Reason
 from app.model.wording import plural
+from app.ui.table.diff_model import runs
 
 DIALOG_NAME = "warningsDialog"
 BUTTON_NAME = "warningsButton"
@@ -33,17 +34,8 @@ BUTTON_NAME = "warningsButton"
 
 def vcpu_ranges(vcpus: Sequence[int]) -> str:
     """``0–3, 7`` for [0, 1, 2, 3, 7] (sorted, duplicates dropped)."""
-    out: list[str] = []
-    ordered = sorted(set(vcpus))
-    start = prev = ordered[0] if ordered else 0
-    for v in [*ordered[1:], None]:
-        if v is not None and v == prev + 1:
-            prev = v
-            continue
-        out.append(str(start) if start == prev else f"{start}–{prev}")
-        if v is not None:
-            start = prev = v
-    return ", ".join(out) if ordered else ""
+    return ", ".join(str(first) if first == last else f"{first}–{last}"
+                     for first, last in runs(sorted(set(vcpus))))
 
 
 def _where(r: Reason, vcpus: Sequence[int]) -> str:
@@ -142,22 +134,16 @@ class WarningsButton(QPushButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Show the verdict's warnings as a list you can read and copy")
         self.dialog: WarningsDialog | None = None
-        self.count = 0
         self._read: Callable[[], Sequence[Reason]] = tuple
         self.release = ""
         self.clicked.connect(self.show_list)
         self.hide()
 
-    @property
-    def warnings(self) -> Sequence[Reason]:
-        """The warnings the button counts (read now)."""
-        return self._read()
-
     def set_warnings(self, count: int, release: str,
                      read: Callable[[], Sequence[Reason]] = tuple) -> None:
         """``count`` warnings of ``release``'s verdict; ``read()`` returns them, in QEMU's
         order, when the list is shown."""
-        self.count, self.release, self._read = count, release, read
+        self.release, self._read = release, read
         self.setText(f"⚠ {plural(count, 'warning')}")
         self.setVisible(bool(count))
         if self.dialog is not None and self.dialog.isVisible():
